@@ -1,0 +1,1 @@
+"""SNS Helper: a self-hosted platform for an SNS marketing business."""

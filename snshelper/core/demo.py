@@ -1,0 +1,79 @@
+"""Demo data: a member and one staff account per role, every one with a known password.
+
+Idempotent: a second run finds what the first made and changes nothing but the passwords.
+"""
+
+from dataclasses import dataclass
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.db import transaction
+
+from snshelper.accounts import selectors as account_selectors
+from snshelper.accounts import services as account_services
+from snshelper.core import encryption
+from snshelper.staff import roles
+from snshelper.staff import services as staff_services
+from snshelper.web.models import Announcement
+
+DEMO_PASSWORD = "snshelper-demo"  # noqa: S105 (published on purpose: demo accounts only)
+
+DEMO_MEMBER = ("member@demo.test", "สมชาย ใจดี")
+DEMO_STAFF = [
+    ("admin@demo.test", "Demo Administrator", roles.ADMINISTRATOR),
+    ("marketing@demo.test", "Demo Marketing", roles.MARKETING),
+    ("finance@demo.test", "Demo Finance", roles.FINANCE),
+    ("support@demo.test", "Demo Support", roles.SUPPORT),
+    ("privacy@demo.test", "Demo Privacy Officer", roles.PRIVACY_OFFICER),
+]
+
+
+@dataclass
+class DemoAccount:
+    email: str
+    role: str
+    member_id: str
+    totp_secret: str = ""
+
+
+def _member(email: str, name: str):
+    member = account_selectors.member_by_email(email)
+    if member is None:
+        member = account_services.register_member(
+            email=email, name=name, password=DEMO_PASSWORD, verified=True
+        )
+    else:
+        member.set_password(DEMO_PASSWORD)
+        member.save(update_fields=["password"])
+    return member
+
+
+def totp_secret(member) -> str:
+    """The demo account's TOTP secret, set up on first use."""
+    authenticator = Authenticator.objects.filter(user=member, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        secret = generate_totp_secret()
+        TOTP.activate(member, secret)
+        return secret
+    return encryption.decrypt(authenticator.data["secret"])
+
+
+@transaction.atomic
+def load_demo() -> list[DemoAccount]:
+    accounts = []
+    member = _member(*DEMO_MEMBER)
+    accounts.append(DemoAccount(member.email, "member", member.member_id))
+    for email, name, role in DEMO_STAFF:
+        staff = _member(email, name)
+        staff_services.appoint(member=staff, role=role)
+        accounts.append(DemoAccount(email, role, staff.member_id, totp_secret(staff)))
+    if not Announcement.objects.exists():
+        Announcement.objects.create(
+            title_th="ยินดีต้อนรับสู่ SNS Helper",
+            title_en="Welcome to SNS Helper",
+            title_ko="SNS Helper에 오신 것을 환영합니다",
+            body_th="บริการของเราเปิดตลอด 24 ชั่วโมง มีคำถามกดปุ่ม LINE สีเขียวได้เลย",
+            body_en="Our services are open 24 hours. Questions? Press the green LINE button.",
+            body_ko="저희 서비스는 24시간 운영됩니다. 궁금한 점은 초록색 LINE 버튼을 눌러 주세요.",
+        )
+    return accounts

@@ -1,0 +1,13 @@
+"""Personal data in Django's own tables."""
+
+from snshelper.privacy.registry import Category, Purpose, not_personal, personal_data
+
+personal_data(
+    "sessions.Session",
+    "session_data",
+    category=Category.ONLINE_IDENTIFIER,
+    purpose=Purpose.SECURITY,
+    retention="session",
+)
+not_personal("auth.Permission", "name", reason="The name of a permission, not of a person.")
+not_personal("auth.Group", "name", reason="The name of a staff role, not of a person.")

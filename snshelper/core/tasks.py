@@ -1,0 +1,15 @@
+"""Jobs of the core app."""
+
+from django.core.cache import cache
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from snshelper.core import clock
+
+HEARTBEAT_KEY = "snshelper:worker-heartbeat"
+
+
+@db_periodic_task(crontab(minute="*"))
+def worker_heartbeat():
+    """Lets /healthz say when a worker last ran a job."""
+    cache.set(HEARTBEAT_KEY, clock.now().isoformat(), timeout=24 * 3600)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+
+class PrivacyConfig(AppConfig):
+    name = "snshelper.privacy"
+    label = "privacy"
+    verbose_name = "Privacy"
+
+    def ready(self):
+        # Every app declares its personal-data fields in its own `privacy.py`.
+        autodiscover_modules("privacy")

@@ -1,0 +1,52 @@
+"""Staff roles and what each may do: least privilege, one role per job (policy P16).
+
+A role is a Django group of the same key holding exactly these permissions; ``sync_roles``
+(run after every migrate) makes the database match this table.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+MARKETING = "marketing"
+FINANCE = "finance"
+SUPPORT = "support"
+PRIVACY_OFFICER = "privacy_officer"
+ADMINISTRATOR = "administrator"
+
+ROLE_LABELS = {
+    MARKETING: _("Marketing"),
+    FINANCE: _("Finance"),
+    SUPPORT: _("Support"),
+    PRIVACY_OFFICER: _("Privacy officer"),
+    ADMINISTRATOR: _("Administrator"),
+}
+
+# role → permissions as "app_label.codename"
+ROLES: dict[str, set[str]] = {
+    MARKETING: {"staff.fulfil_orders"},
+    FINANCE: {
+        "staff.approve_topups",
+        "staff.pay_refunds",
+        "staff.adjust_balances",
+        "staff.view_bank_details",
+    },
+    SUPPORT: {"staff.answer_consultations"},
+    PRIVACY_OFFICER: {
+        "staff.handle_privacy_requests",
+        "staff.manage_disclosures",
+        "staff.manage_breaches",
+        "staff.view_login_records",
+        "accounts.view_loginrecord",
+    },
+    ADMINISTRATOR: {
+        "staff.manage_catalog",
+        "staff.manage_providers",
+        "staff.manage_settings",
+        "staff.manage_staff",
+        "accounts.view_member",
+        "accounts.change_member",
+        "web.view_announcement",
+        "web.add_announcement",
+        "web.change_announcement",
+        "web.delete_announcement",
+    },
+}

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from snshelper.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("snshelper.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("privacy/", include("snshelper.privacy.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("snshelper.web.urls")),
+]

@@ -1,0 +1,50 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from snshelper.accounts import services as account_services
+from snshelper.staff.security import has_totp
+from snshelper.web import popup
+from snshelper.web.models import Announcement
+
+PLATFORMS = ["Instagram", "Facebook", "TikTok", "YouTube", "X", "LINE"]
+
+
+def home(request):
+    return render(request, "web/home.html", {"platforms": PLATFORMS})
+
+
+@login_required
+def dashboard(request):
+    return render(request, "web/dashboard.html", {"mfa_enabled": has_totp(request.user)})
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch (it sets the language cookie), remembered for members too."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and response.status_code in (200, 302):
+        try:
+            account_services.set_language(member=request.user, language=language)
+        except ValueError:
+            pass  # Django ignored it too: the page stays in the current language
+    return response
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return "/"
+
+
+@require_POST
+def dismiss_announcement(request, pk: int):
+    announcement = get_object_or_404(Announcement, pk=pk)
+    response = HttpResponse("") if request.headers.get("HX-Request") else redirect(_safe_next(request))
+    popup.remember_dismissed(request, response, announcement.pk)
+    return response

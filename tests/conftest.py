@@ -1,0 +1,87 @@
+"""Shared fixtures. Factories make members and staff; the clock fixture moves time."""
+
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from django.core.cache import cache
+from huey.contrib.djhuey import HUEY
+
+from snshelper.accounts import services as account_services
+from snshelper.core import clock as clock_module
+from snshelper.staff import services as staff_services
+
+PASSWORD = "a-long-test-password-42"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings):
+    # Templates find static files without a collectstatic manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    cache.clear()  # rate-limit counters start at zero
+    HUEY.immediate = True  # jobs run at once, in the test's transaction
+    yield
+    clock_module.release()
+
+
+@pytest.fixture
+def clock():
+    """The one clock, frozen at the current time; move it with .advance() or .travel_to()."""
+    clock_module.travel_to(clock_module.now())
+    return clock_module
+
+
+@pytest.fixture
+def make_member(db):
+    counter = iter(range(1, 10_000))
+
+    def make(email=None, name="Test Member", password=PASSWORD, verified=True, **extra):
+        email = email or f"member{next(counter)}@example.test"
+        member = account_services.register_member(
+            email=email, name=name, password=password, verified=verified
+        )
+        for key, value in extra.items():
+            setattr(member, key, value)
+        if extra:
+            member.save()
+        return member
+
+    return make
+
+
+@pytest.fixture
+def member(make_member):
+    return make_member(email="somchai@example.test", name="Somchai Jaidee")
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now (allauth checks it against the system time)."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.fixture
+def make_staff(make_member):
+    """A staff member of a role, with TOTP set up; returns (member, totp secret)."""
+
+    def make(role, email=None, with_totp=True):
+        staff = make_member(email=email or f"{role}@example.test", name=f"Staff {role}")
+        staff_services.appoint(member=staff, role=role)
+        secret = ""
+        if with_totp:
+            secret = generate_totp_secret()
+            TOTP.activate(staff, secret)
+        return staff, secret
+
+    return make
+
+
+def sign_in(client, email, password=PASSWORD, totp_secret=None):
+    """Sign in through the real pages (allauth's login, then its MFA step if any)."""
+    response = client.post("/accounts/login/", {"login": email, "password": password})
+    if totp_secret:
+        assert response.status_code == 302 and "/2fa/authenticate" in response["Location"]
+        response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(totp_secret)})
+    return response

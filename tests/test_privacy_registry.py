@@ -1,0 +1,115 @@
+"""The privacy registry: every personal field declared; important ones encrypted; keys rotate."""
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
+from django.db import connection, models
+from django.test.utils import isolate_apps
+
+from snshelper.accounts.models import Member
+from snshelper.core import encryption
+from snshelper.privacy import registry
+from snshelper.privacy.retention import RULES
+
+PHONE = "0812345678"
+
+
+def test_every_personal_looking_field_is_declared_or_exempted_with_a_reason():
+    assert registry.undeclared_fields() == []
+
+
+def test_every_declaration_names_a_field_that_exists():
+    assert registry.dangling_entries() == []
+
+
+def test_every_declaration_names_a_known_retention_rule():
+    assert {d.retention for d in registry.declarations()} <= set(RULES)
+
+
+def test_every_important_field_is_encrypted():
+    assert registry.unencrypted_important() == []
+
+
+@pytest.fixture
+def test_apps(monkeypatch):
+    """A separate model registry the registry checks look at, for models made up by a test."""
+    with isolate_apps("snshelper.accounts") as test_apps:
+        monkeypatch.setattr(registry, "apps", test_apps)
+        yield test_apps
+
+
+def test_an_undeclared_personal_field_fails_the_check(test_apps):
+    class Reseller(models.Model):
+        display_name = models.CharField(max_length=50)
+        mobile = models.CharField(max_length=20)
+        quantity = models.IntegerField()
+
+        class Meta:
+            app_label = "accounts"
+
+    missing = registry.undeclared_fields()
+    assert "accounts.Reseller.display_name" in missing
+    assert "accounts.Reseller.mobile" in missing
+    assert "accounts.Reseller.quantity" not in missing
+
+
+def test_an_important_field_stored_in_clear_fails_the_check(monkeypatch, test_apps):
+    class BankAccount(models.Model):
+        account_number = models.CharField(max_length=30)
+
+        class Meta:
+            app_label = "accounts"
+
+    monkeypatch.setattr(registry, "_declarations", {})
+    registry.personal_data(
+        BankAccount,
+        "account_number",
+        category=registry.Category.FINANCIAL,
+        purpose=registry.Purpose.CONTRACT_PAYMENT,
+        retention="payment",
+        important=True,
+    )
+    assert registry.unencrypted_important() == ["accounts.BankAccount.account_number"]
+
+
+@pytest.mark.django_db
+def test_phone_numbers_never_reach_the_database_in_clear(make_member):
+    member = make_member(phone=PHONE)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone FROM accounts_member WHERE id = %s", [member.pk])
+        (stored,) = cursor.fetchone()
+    assert PHONE not in stored
+    assert Member.objects.get(pk=member.pk).phone == PHONE
+
+
+@pytest.mark.django_db
+def test_key_rotation_reencrypts_so_the_old_key_is_no_longer_needed(make_member, settings):
+    old_key = settings.FIELD_ENCRYPTION_KEYS[0]
+    member = make_member(phone=PHONE)
+    new_key = Fernet.generate_key().decode()
+
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
+    call_command("rotate_field_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]  # the old key is gone
+    assert Member.objects.get(pk=member.pk).phone == PHONE
+    settings.FIELD_ENCRYPTION_KEYS = [old_key]  # and really no longer opens the data
+    with pytest.raises(Exception, match="cannot be opened"):
+        Member.objects.get(pk=member.pk).phone  # noqa: B018
+
+
+@pytest.mark.django_db
+def test_totp_secret_still_works_after_key_rotation(make_staff, settings, client):
+    from tests.conftest import sign_in
+
+    old_key = settings.FIELD_ENCRYPTION_KEYS[0]
+    staff, secret = make_staff("support")
+    new_key = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
+    call_command("rotate_field_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]
+    assert sign_in(client, staff.email, totp_secret=secret)["Location"] == "/dashboard/"
+
+
+def test_encrypted_values_are_salted_so_equal_values_do_not_match():
+    assert encryption.encrypt(PHONE) != encryption.encrypt(PHONE)
