@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "snshelper.privacy",
     "snshelper.accounts",
     "snshelper.web",
+    "snshelper.wallet",
     "snshelper.staff",
     "allauth",
     "allauth.account",
@@ -145,6 +146,9 @@ else:
         "immediate": env.bool("HUEY_IMMEDIATE", default=False),
         "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
     }
+
+# --- Money -------------------------------------------------------------------------------------
+CURRENCY = env.str("CURRENCY", default="THB")
 
 # --- Members and sign-in ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.Member"

@@ -112,7 +112,7 @@ def declaration(model, field: str) -> Declaration | None:
 _PERSONAL_NAME = re.compile(
     r"(^|_)(name|email|phone|mobile|tel|ip|user_agent|agent|address|bank|account_number|"
     r"holder|payer|link|url|uid|message|body|note|notes|comment|comments|text|content|reason|"
-    r"secret|token|key|data|repr|slip|file|attachment|language|password|login)($|_)"
+    r"secret|token|key|data|repr|slip|file|attachment|language|password|login|memo)($|_)"
 )
 _PERSONAL_TYPES = (
     models.EmailField,

@@ -1,0 +1,120 @@
+"""The ledger: append-only, double-entry. Every movement of money is one LedgerTransaction whose
+entries sum to zero; an account's balance is the sum of its entries (kept alongside as a cache,
+updated in the same database transaction under a row lock, and never below zero for a member)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from snshelper.core import clock
+
+MONEY = {"max_digits": 18, "decimal_places": 5}
+
+
+APPEND_ONLY = "The ledger is append-only: post a new transaction instead."
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError(APPEND_ONLY)
+
+    def delete(self):
+        raise TypeError(APPEND_ONLY)
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are written once. Database triggers (migration 0002) refuse UPDATE and DELETE too."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(APPEND_ONLY)
+
+
+class LedgerAccount(models.Model):
+    """Amounts are credit-positive: a member wallet's balance is what we owe the member; the
+    bank-clearing account runs negative by what we hold in the bank."""
+
+    class Kind(models.TextChoices):
+        MEMBER_WALLET = "member_wallet", _("Member wallet")
+        BANK_CLEARING = "bank_clearing", _("Bank and PromptPay receipts")
+        SALES = "sales", _("Sales")
+        WITHDRAWALS_PAYABLE = "withdrawals_payable", _("Withdrawals to pay")
+        ADJUSTMENTS = "adjustments", _("Manual adjustments")
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    currency = models.CharField(max_length=3, default="THB")
+    balance = models.DecimalField(default=0, **MONEY)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "member", "currency"], name="one_account_per_kind"),
+            models.UniqueConstraint(
+                fields=["kind", "currency"], condition=Q(member__isnull=True), name="one_system_account"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="member_wallet") | Q(balance__gte=0),
+                name="member_wallet_never_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="member_wallet", member__isnull=False)
+                | Q(~Q(kind="member_wallet"), member__isnull=True),
+                name="wallets_belong_to_members",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.member_id or ''}".strip()
+
+
+class LedgerTransaction(AppendOnlyModel):
+    class Kind(models.TextChoices):
+        TOP_UP = "top_up", _("Top-up")
+        ORDER_CHARGE = "order_charge", _("Order")
+        ORDER_REFUND = "order_refund", _("Order refund")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+        WITHDRAWAL = "withdrawal", _("Withdrawal requested")
+        WITHDRAWAL_PAID = "withdrawal_paid", _("Withdrawal paid")
+        WITHDRAWAL_RETURNED = "withdrawal_returned", _("Withdrawal rejected")
+
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    memo = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+
+class LedgerEntry(AppendOnlyModel):
+    """One side of a transaction. Never updated or deleted (here, and by a database trigger)."""
+
+    transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries")
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="entry_not_zero")]
+        indexes = [models.Index(fields=["account", "transaction"])]
+
+    def __str__(self):
+        return f"{self.amount:+} → {self.account}"

@@ -1,0 +1,35 @@
+"""Reads of balances and statements."""
+
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import QuerySet, Sum
+
+from snshelper.wallet.models import LedgerAccount, LedgerEntry
+
+
+def balance(member) -> Decimal:
+    """The member's balance (the cached sum of their wallet's entries); 0 before any movement."""
+    account = LedgerAccount.objects.filter(kind=LedgerAccount.Kind.MEMBER_WALLET, member=member).first()
+    return account.balance if account else Decimal("0")
+
+
+def balance_from_entries(account: LedgerAccount) -> Decimal:
+    """The balance recomputed from the entries: the source of truth the cache must match.
+
+    PostgreSQL sums numerics exactly; SQLite sums them as floats, so there the exact Decimal
+    values are added up here instead.
+    """
+    entries = LedgerEntry.objects.filter(account=account)
+    if connection.vendor == "postgresql":
+        return entries.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return sum(entries.values_list("amount", flat=True).iterator(), Decimal(0))
+
+
+def statement(member) -> QuerySet[LedgerEntry]:
+    """A member's wallet movements, newest first."""
+    return (
+        LedgerEntry.objects.filter(account__kind=LedgerAccount.Kind.MEMBER_WALLET, account__member=member)
+        .select_related("transaction")
+        .order_by("-transaction__created_at", "-id")
+    )
