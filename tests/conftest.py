@@ -85,3 +85,41 @@ def sign_in(client, email, password=PASSWORD, totp_secret=None):
         assert response.status_code == 302 and "/2fa/authenticate" in response["Location"]
         response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(totp_secret)})
     return response
+
+
+@pytest.fixture
+def make_service(db):
+    """A service of our catalogue on a seeded platform (Instagram unless told otherwise)."""
+    from decimal import Decimal
+
+    from snshelper.catalog.models import Category, Platform, Service
+    from snshelper.catalog.platforms import install_default_platforms
+
+    install_default_platforms(Platform)  # a transactional test's flush removes migration data
+
+    def make(platform="instagram", **fields):
+        category, _ = Category.objects.get_or_create(
+            platform=Platform.objects.get(code=platform), name_th="ผู้ติดตาม", name_en="Followers"
+        )
+        defaults = {
+            "name_th": "ผู้ติดตามคนไทย",
+            "name_en": "Thai followers",
+            "rate": Decimal("90"),
+            "min_quantity": 100,
+            "max_quantity": 10_000,
+            "step": 10,
+        }
+        return Service.objects.create(category=category, **{**defaults, **fields})
+
+    return make
+
+
+@pytest.fixture
+def funded(member):
+    """The member with ฿1,000 on their balance."""
+    from decimal import Decimal
+
+    from snshelper.wallet import services as wallet
+
+    wallet.credit_top_up(member=member, amount=Decimal("1000"), idempotency_key="fund")
+    return member

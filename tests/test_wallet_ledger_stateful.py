@@ -11,7 +11,13 @@ import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from snshelper.accounts import services as account_services
 from snshelper.wallet import selectors, services
@@ -115,6 +121,10 @@ class LedgerMachine(RuleBasedStateMachine):
 def test_random_money_movements_keep_the_ledger_invariants():
     run_state_machine_as_test(
         LedgerMachine,
-        settings=settings(max_examples=40, stateful_step_count=30, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow]),
+        settings=settings(
+            max_examples=40,
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
     )

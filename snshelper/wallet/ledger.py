@@ -31,6 +31,13 @@ def wallet_of(member, currency: str | None = None) -> LedgerAccount:
     return account
 
 
+def lock_wallet(member) -> LedgerAccount:
+    """The member's wallet, row-locked until the surrounding transaction ends: everything a
+    member does with money is serialised on it (orders, top-ups, withdrawals)."""
+    wallet = wallet_of(member)
+    return LedgerAccount.objects.select_for_update().get(pk=wallet.pk)
+
+
 def system_account(kind: LedgerAccount.Kind, currency: str | None = None) -> LedgerAccount:
     account, _ = LedgerAccount.objects.get_or_create(
         kind=kind, member=None, currency=currency or settings.CURRENCY
@@ -60,15 +67,17 @@ def _same(existing: LedgerTransaction, kind: str, net: dict[int, Decimal]) -> bo
 
 @transaction.atomic
 def post(
-    *, idempotency_key: str, kind: LedgerTransaction.Kind, lines: list[Line], memo: str = "",
+    *,
+    idempotency_key: str,
+    kind: LedgerTransaction.Kind,
+    lines: list[Line],
+    memo: str = "",
     created_by=None,
 ) -> LedgerTransaction:
     net = _normalise(lines)
     # Lock first, then look for an earlier post with this key: a racing twin that got the locks
     # first has committed by the time we hold them, so we see its row.
-    accounts = {
-        a.pk: a for a in LedgerAccount.objects.select_for_update().filter(pk__in=net).order_by("pk")
-    }
+    accounts = {a.pk: a for a in LedgerAccount.objects.select_for_update().filter(pk__in=net).order_by("pk")}
     existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         if not _same(existing, kind, net):
@@ -84,8 +93,7 @@ def post(
                 idempotency_key=idempotency_key, kind=kind, memo=memo[:300], created_by=created_by
             )
             LedgerEntry.objects.bulk_create(
-                LedgerEntry(transaction=entry_set, account_id=pk, amount=amount)
-                for pk, amount in net.items()
+                LedgerEntry(transaction=entry_set, account_id=pk, amount=amount) for pk, amount in net.items()
             )
     except IntegrityError:
         # The twin committed between our lookup and our insert (possible only where row locks

@@ -104,7 +104,6 @@ class LedgerTransaction(AppendOnlyModel):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
-
 class LedgerEntry(AppendOnlyModel):
     """One side of a transaction. Never updated or deleted (here, and by a database trigger)."""
 

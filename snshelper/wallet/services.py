@@ -24,28 +24,41 @@ def parse_amount(value) -> Decimal:
 def credit_top_up(*, member, amount: Decimal, idempotency_key: str, by=None, memo: str = ""):
     """Money received (bank transfer or PromptPay) becomes the member's balance."""
     return ledger.post(
-        idempotency_key=idempotency_key, kind=LedgerTransaction.Kind.TOP_UP, memo=memo, created_by=by,
-        lines=[ledger.Line(ledger.wallet_of(member), amount),
-               ledger.Line(ledger.system_account(Kind.BANK_CLEARING), -amount)],
+        idempotency_key=idempotency_key,
+        kind=LedgerTransaction.Kind.TOP_UP,
+        memo=memo,
+        created_by=by,
+        lines=[
+            ledger.Line(ledger.wallet_of(member), amount),
+            ledger.Line(ledger.system_account(Kind.BANK_CLEARING), -amount),
+        ],
     )
 
 
 def charge(*, member, amount: Decimal, idempotency_key: str, memo: str = ""):
     """An order's price leaves the member's balance; raises InsufficientFunds when it is short."""
     return ledger.post(
-        idempotency_key=idempotency_key, kind=LedgerTransaction.Kind.ORDER_CHARGE, memo=memo,
-        lines=[ledger.Line(ledger.wallet_of(member), -amount),
-               ledger.Line(ledger.system_account(Kind.SALES), amount)],
+        idempotency_key=idempotency_key,
+        kind=LedgerTransaction.Kind.ORDER_CHARGE,
+        memo=memo,
+        lines=[
+            ledger.Line(ledger.wallet_of(member), -amount),
+            ledger.Line(ledger.system_account(Kind.SALES), amount),
+        ],
     )
 
 
 def refund(*, member, amount: Decimal, idempotency_key: str, memo: str = "", by=None):
     """Part or all of an order's price returns to the member's balance."""
     return ledger.post(
-        idempotency_key=idempotency_key, kind=LedgerTransaction.Kind.ORDER_REFUND, memo=memo,
+        idempotency_key=idempotency_key,
+        kind=LedgerTransaction.Kind.ORDER_REFUND,
+        memo=memo,
         created_by=by,
-        lines=[ledger.Line(ledger.wallet_of(member), amount),
-               ledger.Line(ledger.system_account(Kind.SALES), -amount)],
+        lines=[
+            ledger.Line(ledger.wallet_of(member), amount),
+            ledger.Line(ledger.system_account(Kind.SALES), -amount),
+        ],
     )
 
 
@@ -56,8 +69,12 @@ def adjust_balance(*, member, amount: Decimal, reason: str, by, idempotency_key:
     if not amount:
         raise InvalidAmount
     return ledger.post(
-        idempotency_key=idempotency_key, kind=LedgerTransaction.Kind.ADJUSTMENT, memo=reason.strip(),
+        idempotency_key=idempotency_key,
+        kind=LedgerTransaction.Kind.ADJUSTMENT,
+        memo=reason.strip(),
         created_by=by,
-        lines=[ledger.Line(ledger.wallet_of(member), amount),
-               ledger.Line(ledger.system_account(Kind.ADJUSTMENTS), -amount)],
+        lines=[
+            ledger.Line(ledger.wallet_of(member), amount),
+            ledger.Line(ledger.system_account(Kind.ADJUSTMENTS), -amount),
+        ],
     )

@@ -1,4 +1,9 @@
-"""The database itself refuses to change or remove ledger rows (PostgreSQL and SQLite)."""
+"""On PostgreSQL (production) the database itself refuses to change or remove ledger rows.
+
+Row-level triggers stop UPDATE and DELETE from any client. TRUNCATE is left to the table owner
+(tests flush with it; run the application with a role that does not own the tables). On SQLite,
+the embedded default, the models refuse instead (snshelper/wallet/models.py).
+"""
 
 from django.db import migrations
 
@@ -6,36 +11,25 @@ TABLES = ["wallet_ledgertransaction", "wallet_ledgerentry"]
 
 
 def create_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
+    if schema_editor.connection.vendor != "postgresql":
+        return
     for table in TABLES:
-        if vendor == "postgresql":
-            schema_editor.execute(
-                f"""
-                CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$
-                BEGIN RAISE EXCEPTION 'The ledger is append-only ({table})'; END
-                $$ LANGUAGE plpgsql;
-                CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
-                FOR EACH ROW EXECUTE FUNCTION {table}_append_only();
-                CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
-                FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only();
-                """
-            )
-        elif vendor == "sqlite":
-            for event in ("UPDATE", "DELETE"):
-                schema_editor.execute(
-                    f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, 'The ledger is append-only ({table})'); END;"
-                )
+        schema_editor.execute(
+            f"""
+            CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$
+            BEGIN RAISE EXCEPTION 'The ledger is append-only ({table})'; END
+            $$ LANGUAGE plpgsql;
+            CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION {table}_append_only();
+            """
+        )
 
 
 def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
+    if schema_editor.connection.vendor != "postgresql":
+        return
     for table in TABLES:
-        if vendor == "postgresql":
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_append_only() CASCADE;")
-        elif vendor == "sqlite":
-            for event in ("update", "delete"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_{event};")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_append_only() CASCADE;")
 
 
 class Migration(migrations.Migration):

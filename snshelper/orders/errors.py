@@ -1,0 +1,43 @@
+"""Order errors: each message is what API v2 clients and members are told."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class OrderError(Exception):
+    message = _("Incorrect request")
+
+    def __init__(self, message=None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+
+class IncorrectService(OrderError):
+    message = _("Incorrect service ID")
+
+
+class IncorrectLink(OrderError):
+    message = _("Incorrect link")
+
+
+class QuantityTooSmall(OrderError):
+    message = _("Quantity less than minimal")
+
+
+class QuantityTooLarge(OrderError):
+    message = _("Quantity more than maximal")
+
+
+class QuantityNotInSteps(OrderError):
+    message = _("Quantity must be a multiple of the service's step")
+
+
+class ActiveOrderForLink(OrderError):
+    message = _("You already have an active order with this link")
+
+
+class InvalidOrderFields(OrderError):
+    message = _("Incorrect request")
+
+
+class TransitionNotAllowed(OrderError):
+    message = _("This order cannot move to that status")

@@ -1,0 +1,100 @@
+"""Orders and their state machine. Status strings are API v2's, exactly."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from snshelper.catalog.models import Service
+from snshelper.core import clock
+from snshelper.wallet.models import MONEY
+
+
+class Status(models.TextChoices):
+    PENDING = "Pending", _("Pending")
+    IN_PROGRESS = "In progress", _("In progress")
+    PROCESSING = "Processing", _("Processing")
+    COMPLETED = "Completed", _("Completed")
+    PARTIAL = "Partial", _("Partial")
+    CANCELED = "Canceled", _("Canceled")
+
+
+# The one table of allowed transitions (from → to). Completed, Partial and Canceled are final.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.PENDING: {
+        Status.IN_PROGRESS,
+        Status.PROCESSING,
+        Status.COMPLETED,
+        Status.PARTIAL,
+        Status.CANCELED,
+    },
+    Status.PROCESSING: {Status.IN_PROGRESS, Status.COMPLETED, Status.PARTIAL, Status.CANCELED},
+    Status.IN_PROGRESS: {Status.PROCESSING, Status.COMPLETED, Status.PARTIAL, Status.CANCELED},
+    Status.COMPLETED: set(),
+    Status.PARTIAL: set(),
+    Status.CANCELED: set(),
+}
+ACTIVE = [Status.PENDING, Status.PROCESSING, Status.IN_PROGRESS]
+
+
+class Order(models.Model):
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="orders")
+    link = models.CharField(_("link or account ID"), max_length=500)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    runs = models.PositiveIntegerField(_("drip-feed runs"), null=True, blank=True)
+    interval = models.PositiveIntegerField(_("drip-feed interval (minutes)"), null=True, blank=True)
+    runs_done = models.PositiveIntegerField(default=0)
+    comments = models.TextField(_("comments"), blank=True)
+    type_fields = models.JSONField(default=dict, blank=True)  # usernames, hashtags, answer_number, ...
+    rate = models.DecimalField(**MONEY)  # the service's rate when ordered
+    charge = models.DecimalField(**MONEY)
+    refunded = models.DecimalField(default=0, **MONEY)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    start_count = models.PositiveIntegerField(null=True, blank=True)
+    remains = models.PositiveIntegerField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="order_idempotency",
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded__lte=models.F("charge")), name="refund_within_charge"
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "status", "-created_at"])]
+
+    def __str__(self):
+        return f"#{self.pk}"
+
+    @property
+    def total_quantity(self) -> int:
+        return self.quantity * (self.runs or 1)
+
+
+class OrderTransition(models.Model):
+    """Who moved an order from one status to another, when and why (with the counts then)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    start_count = models.PositiveIntegerField(null=True, blank=True)
+    remains = models.PositiveIntegerField(null=True, blank=True)
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.order} {self.from_status or '∅'} → {self.to_status}"

@@ -1,0 +1,17 @@
+"""Order data: the SNS account IDs, links and texts a member gives (contract and payment, 5 years)."""
+
+from snshelper.privacy.registry import Category, Purpose, not_personal, personal_data
+
+ORDER = {"category": Category.ORDER_DATA, "purpose": Purpose.CONTRACT_PAYMENT, "retention": "contract"}
+PAY = {"category": Category.PAYMENT_RECORD, "purpose": Purpose.CONTRACT_PAYMENT, "retention": "payment"}
+
+personal_data("orders.Order", "link", **ORDER)
+personal_data("orders.Order", "comments", **ORDER)
+personal_data("orders.Order", "type_fields", **ORDER)
+personal_data("orders.Order", "charge", **PAY)
+personal_data("orders.Order", "refunded", **PAY)
+personal_data("orders.Order", "created_at", **ORDER)
+personal_data("orders.OrderTransition", "reason", **ORDER)
+not_personal(
+    "orders.Order", "idempotency_key", reason="A key the member's program sends to make retries safe."
+)

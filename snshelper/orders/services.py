@@ -1,0 +1,234 @@
+"""Writes for orders: placing them (money and order in one transaction) and moving them
+through the state machine (refunds exactly once)."""
+
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from snshelper.catalog.models import Service
+from snshelper.core import clock
+from snshelper.orders import errors
+from snshelper.orders.models import ACTIVE, TRANSITIONS, Order, OrderTransition, Status
+from snshelper.wallet import ledger
+from snshelper.wallet import services as wallet
+
+QUANTUM = Decimal("0.00001")
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    """What a member asks for, before validation (from a page, a mass order line or API v2)."""
+
+    service_id: int | str
+    link: str
+    quantity: int | str | None = None
+    runs: int | str | None = None
+    interval: int | str | None = None
+    comments: str = ""
+    type_fields: dict | None = None
+
+
+def _whole(value, error) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise error from None
+    if number < 0:
+        raise error
+    return number
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _service(service_id) -> Service:
+    service_pk = _whole(service_id, errors.IncorrectService())
+    service = (
+        Service.objects.select_related("category__platform")
+        .filter(pk=service_pk, is_active=True, category__platform__is_active=True)
+        .first()
+    )
+    if service is None:
+        raise errors.IncorrectService
+    return service
+
+
+def _quantity_and_fields(service: Service, request: OrderRequest) -> tuple[int, str, dict]:
+    """The per-run quantity, comments and type fields each service type needs."""
+    fields = dict(request.type_fields or {})
+    comments = ""
+    if service.type == Service.Type.CUSTOM_COMMENTS:
+        lines = _lines(request.comments)
+        if not lines:
+            raise errors.InvalidOrderFields(_missing("comments"))
+        return len(lines), "\n".join(lines), fields
+    if service.type == Service.Type.PACKAGE:
+        return 1, comments, fields
+    if service.type == Service.Type.MENTIONS:
+        names = _lines(fields.get("usernames", ""))
+        quantity = _whole(request.quantity, errors.InvalidOrderFields())
+        if quantity is None and not names:
+            raise errors.InvalidOrderFields(_missing("usernames"))
+        fields["usernames"] = "\n".join(names)
+        return quantity if quantity is not None else len(names), comments, fields
+    if service.type == Service.Type.POLL:
+        answer = _whole(fields.get("answer_number"), errors.InvalidOrderFields(_missing("answer_number")))
+        if not answer:
+            raise errors.InvalidOrderFields(_missing("answer_number"))
+        fields = {"answer_number": answer}
+    if service.type == Service.Type.SUBSCRIPTIONS:
+        raise errors.InvalidOrderFields(_("Subscription orders are not open yet."))
+    quantity = _whole(request.quantity, errors.InvalidOrderFields())
+    if quantity is None:
+        raise errors.InvalidOrderFields(_missing("quantity"))
+    return quantity, comments, fields
+
+
+def _missing(field: str) -> str:
+    return _("Incorrect request: %(field)s is missing") % {"field": field}
+
+
+def _check_quantity(service: Service, quantity: int) -> None:
+    if service.type == Service.Type.PACKAGE:
+        return
+    if quantity < service.min_quantity:
+        raise errors.QuantityTooSmall
+    if quantity > service.max_quantity:
+        raise errors.QuantityTooLarge
+    if quantity % service.step:
+        raise errors.QuantityNotInSteps
+
+
+def _drip_feed(service: Service, request: OrderRequest) -> tuple[int | None, int | None]:
+    runs = _whole(request.runs, errors.InvalidOrderFields())
+    interval = _whole(request.interval, errors.InvalidOrderFields())
+    if runs is None and interval is None:
+        return None, None
+    if not service.dripfeed_allowed:
+        raise errors.InvalidOrderFields(_("Drip-feed is not available for this service."))
+    if not runs or runs < 2 or not interval:
+        raise errors.InvalidOrderFields(_("Drip-feed needs at least 2 runs and an interval in minutes."))
+    return runs, interval
+
+
+def place_order(*, member, request: OrderRequest, idempotency_key: str = "") -> Order:
+    """Validate, price, and in ONE transaction debit the wallet and create the order Pending.
+
+    With an idempotency key, a retried request returns the first order and charges nothing.
+    """
+    service = _service(request.service_id)
+    link = (request.link or "").strip()
+    if not link or len(link) > 500 or not service.platform.accepts(link):
+        raise errors.IncorrectLink
+    quantity, comments, fields = _quantity_and_fields(service, request)
+    _check_quantity(service, quantity)
+    runs, interval = _drip_feed(service, request)
+    charge = service.rate if service.type == Service.Type.PACKAGE else service.price(quantity) * (runs or 1)
+
+    with transaction.atomic():
+        ledger.lock_wallet(member)  # serialises this member's orders: the checks below hold
+        if idempotency_key:
+            earlier = Order.objects.filter(member=member, idempotency_key=idempotency_key).first()
+            if earlier is not None:
+                return earlier
+        if (
+            service.one_active_order_per_link
+            and Order.objects.filter(member=member, service=service, link=link, status__in=ACTIVE).exists()
+        ):
+            raise errors.ActiveOrderForLink
+        now = clock.now()
+        order = Order.objects.create(
+            member=member,
+            service=service,
+            link=link,
+            quantity=quantity,
+            runs=runs,
+            interval=interval,
+            comments=comments,
+            type_fields=fields,
+            rate=service.rate,
+            charge=charge,
+            idempotency_key=idempotency_key,
+            created_at=now,
+            updated_at=now,
+        )
+        wallet.charge(
+            member=member,
+            amount=charge,
+            idempotency_key=f"order:{order.pk}:charge",
+            memo=f"Order #{order.pk}",
+        )
+        OrderTransition.objects.create(order=order, from_status="", to_status=Status.PENDING, at=now)
+    return order
+
+
+def refund_due(order: Order, to_status: str, remains: int | None) -> Decimal:
+    """Partial: remains × unit price (never more than is left); Canceled: all that is left."""
+    left = order.charge - order.refunded
+    if to_status == Status.CANCELED:
+        return left
+    if to_status == Status.PARTIAL:
+        share = (order.charge * remains / order.total_quantity).quantize(QUANTUM, rounding=ROUND_DOWN)
+        return min(share, left)
+    return Decimal(0)
+
+
+@transaction.atomic
+def transition(
+    *,
+    order: Order,
+    to: str,
+    by=None,
+    reason: str = "",
+    start_count: int | None = None,
+    remains: int | None = None,
+) -> Order:
+    """Move an order along the state machine, recording who, when, why and the counts.
+
+    Moving to the status it already has changes nothing (status syncs repeat themselves).
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status == to:
+        return order
+    if to not in TRANSITIONS[order.status]:
+        raise errors.TransitionNotAllowed
+    if to == Status.PARTIAL and (remains is None or not 0 < remains < order.total_quantity):
+        raise errors.InvalidOrderFields(_("A partial order needs the number of units that remain."))
+    if to == Status.COMPLETED:
+        remains = 0
+    if to == Status.CANCELED:
+        remains = order.total_quantity if remains is None else remains
+    amount = refund_due(order, to, remains)
+    if amount > 0:
+        wallet.refund(
+            member=order.member,
+            amount=amount,
+            idempotency_key=f"order:{order.pk}:refund",
+            memo=f"Order #{order.pk} {to}",
+            by=by,
+        )
+        order.refunded += amount
+    previous = order.status
+    order.status = to
+    if start_count is not None:
+        order.start_count = start_count
+    if remains is not None:
+        order.remains = remains
+    order.updated_at = clock.now()
+    order.save(update_fields=["status", "start_count", "remains", "refunded", "updated_at"])
+    OrderTransition.objects.create(
+        order=order,
+        from_status=previous,
+        to_status=to,
+        by=by,
+        reason=reason[:300],
+        start_count=order.start_count,
+        remains=order.remains,
+        at=order.updated_at,
+    )
+    return order
