@@ -7,6 +7,7 @@ production hardening (and insists on a secret key, allowed hosts and encryption 
 """
 
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -151,6 +152,29 @@ else:
 
 # --- Money -------------------------------------------------------------------------------------
 CURRENCY = env.str("CURRENCY", default="THB")
+# Our bank accounts members transfer to (JSON list of {key, bank, name, number}).
+TOPUP_BANK_ACCOUNTS = env.json(
+    "TOPUP_BANK_ACCOUNTS",
+    default=[
+        {
+            "key": "kbank",
+            "bank": "Kasikornbank (KBank)",
+            "name": "SNS Helper Co., Ltd.",
+            "number": "012-3-45678-9",
+        },
+        {
+            "key": "scb",
+            "bank": "Siam Commercial Bank (SCB)",
+            "name": "SNS Helper Co., Ltd.",
+            "number": "123-456789-0",
+        },
+    ],
+)
+PROMPTPAY_ID = env.str("PROMPTPAY_ID", default="0812345678")  # phone number or 13-digit tax ID
+TOPUP_MIN_AMOUNT = Decimal(env.str("TOPUP_MIN_AMOUNT", default="50"))
+TOPUP_MAX_AMOUNT = Decimal(env.str("TOPUP_MAX_AMOUNT", default="500000"))
+PROMPTPAY_EXPIRY_MINUTES = env.int("PROMPTPAY_EXPIRY_MINUTES", default=30)
+SLIP_MAX_BYTES = env.int("SLIP_MAX_BYTES", default=5 * 1024 * 1024)
 
 # --- Members and sign-in ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.Member"

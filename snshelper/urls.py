@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("snshelper.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("snshelper.privacy.urls")),
+    path("orders/", include("snshelper.orders.urls")),
+    path("wallet/", include("snshelper.wallet.urls")),
     path("admin/", admin.site.urls),
     path("", include("snshelper.web.urls")),
 ]

@@ -123,3 +123,9 @@ def funded(member):
 
     wallet.credit_top_up(member=member, amount=Decimal("1000"), idempotency_key="fund")
     return member
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploads land in a directory of their own for each test."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -28,6 +28,9 @@ MEMBER_PAGES = [
     "/accounts/password/change/",
     "/accounts/email/",
     "/accounts/2fa/",
+    "/wallet/",
+    "/wallet/top-up/promptpay/",
+    "/wallet/top-up/bank-transfer/",
 ]
 
 
@@ -138,11 +141,15 @@ def test_privacy_policy_page_shows_the_thai_policy_and_the_officer(client, setti
     assert "บันทึกการเข้าสู่ระบบ" in html and "6 เดือน" in html  # login records: 6 months
 
 
-def test_dashboard_says_what_is_not_there_yet_and_shows_no_numbers(client, member):
+def test_dashboard_shows_the_member_id_and_the_real_balance(client, member):
+    from decimal import Decimal
+
+    from snshelper.wallet import services as wallet
+
+    wallet.credit_top_up(member=member, amount=Decimal("1234.5"), idempotency_key="t")
     sign_in(client, member.email)
     html = client.get("/dashboard/").content.decode()
-    assert member.member_id in html
-    assert "฿" not in html and "THB" not in html
+    assert member.member_id in html and "฿1,234.50" in html
 
 
 def test_translation_catalogues_are_complete_for_thai_and_korean():

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from snshelper.core import clock
+from snshelper.core.encryption import EncryptedTextField
 
 MONEY = {"max_digits": 18, "decimal_places": 5}
 
@@ -117,3 +118,49 @@ class LedgerEntry(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.amount:+} → {self.account}"
+
+
+class TopUp(models.Model):
+    """A member's request to add money: a bank transfer with its slip, or a PromptPay QR.
+
+    Finance approves (the ledger credits the member exactly once) or rejects with a reason the
+    member sees. Unpaid PromptPay top-ups expire.
+    """
+
+    class Method(models.TextChoices):
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        PROMPTPAY = "promptpay", _("PromptPay QR")
+
+    class Status(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", _("Waiting for your payment")
+        PENDING_REVIEW = "pending_review", _("Being checked by our finance team")
+        APPROVED = "approved", _("Approved: added to your balance")
+        REJECTED = "rejected", _("Rejected")
+        EXPIRED = "expired", _("Expired: not paid in time")
+
+    reference = models.CharField(_("reference"), max_length=16, unique=True)
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="top_ups")
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
+    bank_account = models.CharField(_("our bank account"), max_length=32, blank=True)
+    transferred_at = models.DateTimeField(_("transfer time"), null=True, blank=True)
+    payer_name = EncryptedTextField(_("payer's account name"), blank=True, default="")
+    payer_bank = models.CharField(_("payer's bank"), max_length=100, blank=True)
+    slip = models.FileField(_("slip"), upload_to="slips/", blank=True)
+    slip_content_type = models.CharField(max_length=32, blank=True)
+    promptpay_payload = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reject_reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="top_up_positive")]
+
+    def __str__(self):
+        return self.reference

@@ -13,3 +13,27 @@ not_personal(
     "idempotency_key",
     reason="A key made by our code or the client's program to make retries safe.",
 )
+
+personal_data(
+    "wallet.TopUp",
+    "payer_name",
+    category=Category.FINANCIAL,
+    purpose=Purpose.CONTRACT_PAYMENT,
+    retention="payment",
+    important=True,
+)
+personal_data(
+    "wallet.TopUp",
+    "payer_bank",
+    category=Category.FINANCIAL,
+    purpose=Purpose.CONTRACT_PAYMENT,
+    retention="payment",
+)
+personal_data("wallet.TopUp", "slip", **PAY)
+personal_data("wallet.TopUp", "amount", **PAY)
+personal_data("wallet.TopUp", "transferred_at", **PAY)
+personal_data("wallet.TopUp", "created_at", **PAY)
+personal_data("wallet.TopUp", "promptpay_payload", **PAY)
+personal_data("wallet.TopUp", "reject_reason", **PAY)
+not_personal("wallet.TopUp", "slip_content_type", reason="The file type of the slip (image/png...).")
+not_personal("wallet.TopUp", "bank_account", reason="Which of OUR bank accounts was paid into.")

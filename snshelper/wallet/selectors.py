@@ -33,3 +33,26 @@ def statement(member) -> QuerySet[LedgerEntry]:
         .select_related("transaction")
         .order_by("-transaction__created_at", "-id")
     )
+
+
+def top_ups_for(member, limit: int = 20):
+    from snshelper.wallet.models import TopUp
+
+    return TopUp.objects.filter(member=member).order_by("-created_at", "-id")[:limit]
+
+
+def top_up_for(member, reference: str):
+    from snshelper.wallet.models import TopUp
+
+    return TopUp.objects.filter(member=member, reference=reference).first()
+
+
+def top_ups_to_review():
+    """What finance has to look at: slips to check and QR payments to confirm, oldest first."""
+    from snshelper.wallet.models import TopUp
+
+    return (
+        TopUp.objects.filter(status__in=[TopUp.Status.PENDING_REVIEW, TopUp.Status.AWAITING_PAYMENT])
+        .select_related("member")
+        .order_by("created_at", "id")
+    )

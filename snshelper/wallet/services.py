@@ -1,10 +1,17 @@
 """Writes that move money. Each is one ledger transaction and takes an idempotency key."""
 
+import secrets
+from datetime import timedelta
 from decimal import Decimal
 
-from snshelper.wallet import ledger
-from snshelper.wallet.errors import InvalidAmount
-from snshelper.wallet.models import LedgerAccount, LedgerTransaction
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from snshelper.core import clock, uploads
+from snshelper.wallet import ledger, promptpay
+from snshelper.wallet.errors import InvalidAmount, WalletError
+from snshelper.wallet.models import LedgerAccount, LedgerTransaction, TopUp
 
 Kind = LedgerAccount.Kind
 CENT = Decimal("0.01")
@@ -77,4 +84,139 @@ def adjust_balance(*, member, amount: Decimal, reason: str, by, idempotency_key:
             ledger.Line(ledger.wallet_of(member), amount),
             ledger.Line(ledger.system_account(Kind.ADJUSTMENTS), -amount),
         ],
+    )
+
+
+# --- Top-ups ---------------------------------------------------------------------------------
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+class TopUpError(WalletError):
+    message = _("This top-up cannot be changed now.")
+
+
+def _reference() -> str:
+    return "TU-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def _top_up_amount(value) -> Decimal:
+    amount = parse_amount(value)
+    if not settings.TOPUP_MIN_AMOUNT <= amount <= settings.TOPUP_MAX_AMOUNT:
+        raise InvalidAmount(
+            _("Top up between %(min)s and %(max)s THB.")
+            % {"min": f"{settings.TOPUP_MIN_AMOUNT:,.2f}", "max": f"{settings.TOPUP_MAX_AMOUNT:,.2f}"}
+        )
+    return amount
+
+
+def bank_accounts() -> list[dict]:
+    """Our bank accounts members may transfer to (from settings)."""
+    return list(settings.TOPUP_BANK_ACCOUNTS)
+
+
+def create_bank_transfer_top_up(
+    *, member, amount, bank_account: str, transferred_at, payer_name: str, payer_bank: str, slip
+) -> TopUp:
+    """A member reports a transfer and uploads its slip; finance checks it against the bank."""
+    amount = _top_up_amount(amount)
+    if bank_account not in {account["key"] for account in bank_accounts()}:
+        raise WalletError(_("Choose one of our bank accounts."))
+    if transferred_at is None or transferred_at > clock.now() + timedelta(minutes=5):
+        raise WalletError(_("Enter when you made the transfer (not a time in the future)."))
+    if not payer_name.strip():
+        raise WalletError(_("Enter the name on the account you paid from."))
+    checked = uploads.check_upload(slip, allowed=("jpeg", "png", "pdf"), max_bytes=settings.SLIP_MAX_BYTES)
+    slip.name = uploads.random_name("slips", checked.kind)
+    top_up = TopUp(
+        reference=_reference(),
+        member=member,
+        method=TopUp.Method.BANK_TRANSFER,
+        amount=amount,
+        status=TopUp.Status.PENDING_REVIEW,
+        bank_account=bank_account,
+        transferred_at=transferred_at,
+        payer_name=payer_name.strip(),
+        payer_bank=payer_bank.strip(),
+        slip_content_type=checked.content_type,
+    )
+    try:
+        with transaction.atomic():
+            top_up.slip.save(slip.name, slip, save=False)
+            top_up.save()
+    except Exception:
+        if top_up.slip:
+            top_up.slip.delete(save=False)  # nothing is kept of a top-up that was not recorded
+        raise
+    return top_up
+
+
+def create_promptpay_top_up(*, member, amount) -> TopUp:
+    """A PromptPay QR for exactly this amount, valid for PROMPTPAY_EXPIRY_MINUTES."""
+    amount = _top_up_amount(amount)
+    now = clock.now()
+    return TopUp.objects.create(
+        reference=_reference(),
+        member=member,
+        method=TopUp.Method.PROMPTPAY,
+        amount=amount,
+        status=TopUp.Status.AWAITING_PAYMENT,
+        promptpay_payload=promptpay.promptpay_payload(settings.PROMPTPAY_ID, amount),
+        expires_at=now + timedelta(minutes=settings.PROMPTPAY_EXPIRY_MINUTES),
+        created_at=now,
+    )
+
+
+@transaction.atomic
+def mark_paid(*, top_up: TopUp, member) -> TopUp:
+    """The member says they paid the PromptPay QR: finance is asked to confirm receipt."""
+    top_up = TopUp.objects.select_for_update().get(pk=top_up.pk, member=member)
+    if top_up.status != TopUp.Status.AWAITING_PAYMENT:
+        raise TopUpError
+    top_up.status = TopUp.Status.PENDING_REVIEW
+    top_up.save(update_fields=["status"])
+    return top_up
+
+
+REVIEWABLE = (TopUp.Status.AWAITING_PAYMENT, TopUp.Status.PENDING_REVIEW, TopUp.Status.EXPIRED)
+
+
+@transaction.atomic
+def approve_top_up(*, top_up: TopUp, by) -> TopUp:
+    """Finance confirms the money arrived: the member is credited exactly once."""
+    top_up = TopUp.objects.select_for_update().get(pk=top_up.pk)
+    if top_up.status == TopUp.Status.APPROVED:
+        return top_up  # a second click, or two finance staff at once
+    if top_up.status not in REVIEWABLE:
+        raise TopUpError
+    credit_top_up(
+        member=top_up.member,
+        amount=top_up.amount,
+        idempotency_key=f"topup:{top_up.pk}:credit",
+        by=by,
+        memo=top_up.reference,
+    )
+    top_up.status, top_up.reviewed_by, top_up.reviewed_at = TopUp.Status.APPROVED, by, clock.now()
+    top_up.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return top_up
+
+
+@transaction.atomic
+def reject_top_up(*, top_up: TopUp, by, reason: str) -> TopUp:
+    """Finance refuses a top-up (no money found, wrong amount...); the member sees why."""
+    if not reason.strip():
+        raise WalletError(_("Give the member a reason."))
+    top_up = TopUp.objects.select_for_update().get(pk=top_up.pk)
+    if top_up.status not in REVIEWABLE:
+        raise TopUpError
+    top_up.status, top_up.reviewed_by, top_up.reviewed_at = TopUp.Status.REJECTED, by, clock.now()
+    top_up.reject_reason = reason.strip()[:300]
+    top_up.save(update_fields=["status", "reviewed_by", "reviewed_at", "reject_reason"])
+    return top_up
+
+
+def expire_unpaid_top_ups() -> int:
+    """PromptPay top-ups not paid in time expire (a periodic job)."""
+    return TopUp.objects.filter(status=TopUp.Status.AWAITING_PAYMENT, expires_at__lte=clock.now()).update(
+        status=TopUp.Status.EXPIRED
     )

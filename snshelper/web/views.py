@@ -8,6 +8,7 @@ from django.views.i18n import set_language as django_set_language
 from snshelper.accounts import services as account_services
 from snshelper.staff.security import has_totp
 from snshelper.web import popup
+from snshelper.wallet import selectors as wallet_selectors
 from snshelper.web.models import Announcement
 
 PLATFORMS = ["Instagram", "Facebook", "TikTok", "YouTube", "X", "LINE"]
@@ -19,7 +20,11 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    return render(request, "web/dashboard.html", {"mfa_enabled": has_totp(request.user)})
+    return render(
+        request,
+        "web/dashboard.html",
+        {"mfa_enabled": has_totp(request.user), "balance": wallet_selectors.balance(request.user)},
+    )
 
 
 @require_POST

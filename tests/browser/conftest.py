@@ -42,8 +42,9 @@ def chromium():
 class Journey:
     """A browser context that records every request and every cookie it is given."""
 
-    def __init__(self, context, base_url):
+    def __init__(self, context, base_url, name="journey"):
         self.context = context
+        self.name = name
         self.base_host = urlsplit(base_url).netloc
         self.requests: list[str] = []
         self.cookie_names: set[str] = set()
@@ -66,14 +67,14 @@ class Journey:
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.shots += 1
-        self.page.screenshot(path=str(ARTIFACTS / f"{self.shots:02d}-{name}.png"), full_page=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{self.name}-{self.shots:02d}-{name}.png"), full_page=True)
 
 
 @pytest.fixture
-def journey(chromium, live_server):
+def journey(chromium, live_server, request):
     context = chromium.new_context(
         viewport={"width": 390, "height": 844}, locale="th-TH", base_url=live_server.url
     )
-    journey = Journey(context, live_server.url)
+    journey = Journey(context, live_server.url, name=request.node.name.removeprefix("test_"))
     yield journey
     context.close()

@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from snshelper.wallet import services
+
+
+class PromptPayForm(forms.Form):
+    amount = forms.CharField(
+        label=_("Amount (THB)"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+
+
+class BankTransferForm(forms.Form):
+    bank_account = forms.ChoiceField(label=_("Our account you transferred to"), widget=forms.RadioSelect)
+    amount = forms.CharField(
+        label=_("Amount transferred (THB)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    transferred_at = forms.DateTimeField(
+        label=_("Transfer date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    payer_name = forms.CharField(label=_("Name on the account you paid from"), max_length=150)
+    payer_bank = forms.CharField(label=_("Your bank"), max_length=100, required=False)
+    slip = forms.FileField(
+        label=_("Transfer slip"),
+        help_text=_("A photo or screenshot (JPEG or PNG) or a PDF, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bank_account"].choices = [
+            (a["key"], f"{a['bank']} · {a['number']} · {a['name']}") for a in services.bank_accounts()
+        ]
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason the member will see"), max_length=300)

@@ -1,0 +1,135 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from snshelper.core.uploads import UploadRefused
+from snshelper.wallet import promptpay, selectors, services
+from snshelper.wallet.errors import WalletError
+from snshelper.wallet.forms import BankTransferForm, PromptPayForm, RejectForm
+from snshelper.wallet.models import TopUp
+
+FINANCE = "staff.approve_topups"
+
+
+@login_required
+def home(request):
+    return render(
+        request,
+        "wallet/home.html",
+        {
+            "balance": selectors.balance(request.user),
+            "top_ups": selectors.top_ups_for(request.user),
+            "entries": selectors.statement(request.user)[:30],
+        },
+    )
+
+
+@login_required
+def top_up_promptpay(request):
+    form = PromptPayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            top_up = services.create_promptpay_top_up(member=request.user, amount=form.cleaned_data["amount"])
+        except WalletError as error:
+            form.add_error("amount", str(error.message))
+        else:
+            return redirect("wallet:top_up", reference=top_up.reference)
+    return render(request, "wallet/top_up_promptpay.html", {"form": form})
+
+
+@login_required
+def top_up_bank(request):
+    form = BankTransferForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            top_up = services.create_bank_transfer_top_up(member=request.user, **form.cleaned_data)
+        except UploadRefused as error:
+            form.add_error("slip", str(error.message))
+        except WalletError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Thank you. Our finance team will check your transfer."))
+            return redirect("wallet:top_up", reference=top_up.reference)
+    return render(request, "wallet/top_up_bank.html", {"form": form, "accounts": services.bank_accounts()})
+
+
+@login_required
+def top_up(request, reference):
+    top_up = selectors.top_up_for(request.user, reference)
+    if top_up is None:
+        raise Http404
+    qr = ""
+    if top_up.status == TopUp.Status.AWAITING_PAYMENT:
+        qr = promptpay.qr_svg(top_up.promptpay_payload)
+    return render(request, "wallet/top_up.html", {"top_up": top_up, "qr": qr})
+
+
+@login_required
+@require_POST
+def mark_paid(request, reference):
+    top_up = selectors.top_up_for(request.user, reference)
+    if top_up is None:
+        raise Http404
+    try:
+        services.mark_paid(top_up=top_up, member=request.user)
+        messages.success(request, _("Thank you. Our finance team will confirm your payment."))
+    except WalletError as error:
+        messages.error(request, str(error.message))
+    return redirect("wallet:top_up", reference=reference)
+
+
+@permission_required(FINANCE, raise_exception=True)
+def staff_top_ups(request):
+    return render(
+        request,
+        "wallet/staff_top_ups.html",
+        {
+            "top_ups": selectors.top_ups_to_review(),
+            "reject_form": RejectForm(),
+            "accounts": {a["key"]: a for a in services.bank_accounts()},
+        },
+    )
+
+
+@permission_required(FINANCE, raise_exception=True)
+@require_POST
+def staff_approve(request, pk):
+    top_up = get_object_or_404(TopUp, pk=pk)
+    try:
+        services.approve_top_up(top_up=top_up, by=request.user)
+        messages.success(
+            request,
+            _("%(reference)s approved: the member's balance was credited.") % {"reference": top_up.reference},
+        )
+    except WalletError as error:
+        messages.error(request, str(error.message))
+    return redirect("wallet:staff_top_ups")
+
+
+@permission_required(FINANCE, raise_exception=True)
+@require_POST
+def staff_reject(request, pk):
+    top_up = get_object_or_404(TopUp, pk=pk)
+    form = RejectForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise WalletError(_("Give the member a reason."))
+        services.reject_top_up(top_up=top_up, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("%(reference)s rejected.") % {"reference": top_up.reference})
+    except WalletError as error:
+        messages.error(request, str(error.message))
+    return redirect("wallet:staff_top_ups")
+
+
+@permission_required(FINANCE, raise_exception=True)
+def staff_slip(request, pk):
+    """Slips are served only to finance staff, never from a public URL."""
+    top_up = get_object_or_404(TopUp, pk=pk)
+    if not top_up.slip:
+        raise Http404
+    return FileResponse(
+        top_up.slip.open("rb"), content_type=top_up.slip_content_type, filename=f"{top_up.reference}-slip"
+    )

@@ -1,0 +1,58 @@
+"""A member tops up by PromptPay on a phone; finance approves on the staff page; the balance shows."""
+
+import pytest
+
+from tests.browser.conftest import Journey
+from tests.conftest import PASSWORD, totp_code
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _sign_in(page, email, secret=None):
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    if secret:
+        page.wait_for_url("**/2fa/authenticate/")
+        page.locator("#id_code").fill(totp_code(secret))
+        page.locator("main form button[type=submit]").first.click()  # the second one cancels
+    page.wait_for_url("**/dashboard/")
+
+
+def test_promptpay_top_up_approved_by_finance(journey, chromium, live_server, member, make_staff):
+    page = journey.page
+    _sign_in(page, member.email)
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Top up", exact=True).click()
+    page.get_by_label("Amount (THB)").fill("0")
+    page.get_by_role("button", name="Get the QR code").click()
+    assert page.get_by_text("Enter an amount greater than zero").is_visible()
+    page.get_by_label("Amount (THB)").fill("350")
+    page.get_by_role("button", name="Get the QR code").click()
+    page.wait_for_url("**/wallet/top-ups/TU-*/")
+    assert page.get_by_test_id("promptpay-qr").locator("svg").is_visible()
+    journey.shot("promptpay-qr")
+    page.get_by_role("button", name="I have paid").click()
+    assert page.get_by_test_id("top-up-status").inner_text() == "Being checked by our finance team"
+    reference = page.url.rstrip("/").rsplit("/", 1)[-1]
+
+    finance, secret = make_staff("finance")
+    desk = Journey(
+        chromium.new_context(base_url=live_server.url, locale="en-US"), live_server.url, "finance-desk"
+    )
+    _sign_in(desk.page, finance.email, secret)
+    desk.page.get_by_role("link", name="Top-ups to approve").click()
+    card = desk.page.get_by_test_id(f"review-{reference}")
+    assert member.member_id in card.inner_text() and member.email not in card.inner_text()
+    desk.shot("finance-queue")
+    card.get_by_role("button", name="Approve").click()
+    assert desk.page.get_by_text(f"{reference} approved").is_visible()
+    desk.context.close()
+
+    page.goto("/dashboard/")
+    assert page.get_by_test_id("dashboard-balance").inner_text() == "฿350.00"
+    page.goto("/wallet/")
+    journey.shot("balance-after-top-up")
+    assert journey.foreign_requests() == [] and desk.foreign_requests() == []
