@@ -40,5 +40,7 @@ class Command(BaseCommand):
             raise CommandError(str(getattr(error, "message", error))) from None
         balance = selectors.balance(member)
         self.stdout.write(
-            self.style.SUCCESS(f"{member.member_id}: {value:+,.2f} THB ({reason}). Balance now {balance:,.2f} THB.")
+            self.style.SUCCESS(
+                f"{member.member_id}: {value:+,.2f} THB ({reason}). Balance now {balance:,.2f} THB."
+            )
         )
