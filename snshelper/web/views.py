@@ -7,8 +7,8 @@ from django.views.i18n import set_language as django_set_language
 
 from snshelper.accounts import services as account_services
 from snshelper.staff.security import has_totp
-from snshelper.web import popup
 from snshelper.wallet import selectors as wallet_selectors
+from snshelper.web import popup
 from snshelper.web.models import Announcement
 
 PLATFORMS = ["Instagram", "Facebook", "TikTok", "YouTube", "X", "LINE"]
