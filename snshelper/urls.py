@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("snshelper.privacy.urls")),
     path("orders/", include("snshelper.orders.urls")),
+    path("staff/orders/", include("snshelper.orders.staff_urls")),
     path("wallet/", include("snshelper.wallet.urls")),
     path("admin/", admin.site.urls),
     path("", include("snshelper.web.urls")),

@@ -232,3 +232,33 @@ def transition(
         at=order.updated_at,
     )
     return order
+
+
+def _count(value, *, required: bool) -> int | None:
+    number = _whole(value, errors.InvalidOrderFields(_("Enter a whole number.")))
+    if required and number is None:
+        raise errors.InvalidOrderFields(_("Enter a whole number."))
+    return number
+
+
+def fulfil(*, order: Order, action: str, by, start_count=None, remains=None, reason: str = "") -> Order:
+    """Marketing staff work the manual queue: start, complete, partial or cancel an order."""
+    if action == "start":
+        return transition(
+            order=order,
+            to=Status.IN_PROGRESS,
+            by=by,
+            start_count=_count(start_count, required=True),
+            reason=reason,
+        )
+    if action == "complete":
+        return transition(order=order, to=Status.COMPLETED, by=by, reason=reason)
+    if action == "partial":
+        return transition(
+            order=order, to=Status.PARTIAL, by=by, remains=_count(remains, required=True), reason=reason
+        )
+    if action == "cancel":
+        if not reason.strip():
+            raise errors.InvalidOrderFields(_("Give the member a reason for cancelling."))
+        return transition(order=order, to=Status.CANCELED, by=by, reason=reason)
+    raise errors.InvalidOrderFields

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from snshelper.orders import staff_views
+
+app_name = "orders_staff"
+urlpatterns = [
+    path("", staff_views.queue, name="queue"),
+    path("<int:pk>/", staff_views.act, name="act"),
+]

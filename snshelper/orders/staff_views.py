@@ -1,0 +1,42 @@
+"""The manual fulfilment queue for marketing staff: an order's link and quantity, never the
+member's contact or bank details."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from snshelper.orders import services, staff_selectors
+from snshelper.orders.errors import OrderError
+from snshelper.orders.models import Order
+
+FULFIL = "staff.fulfil_orders"
+
+
+@permission_required(FULFIL, raise_exception=True)
+def queue(request):
+    page = Paginator(staff_selectors.manual_queue(), 50).get_page(request.GET.get("page"))
+    return render(request, "orders/staff/queue.html", {"page": page})
+
+
+@permission_required(FULFIL, raise_exception=True)
+@require_POST
+def act(request, pk):
+    order = get_object_or_404(Order, pk=pk)
+    try:
+        services.fulfil(
+            order=order,
+            action=request.POST.get("action", ""),
+            by=request.user,
+            start_count=request.POST.get("start_count"),
+            remains=request.POST.get("remains"),
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("Order #%(number)s updated.") % {"number": order.pk})
+    except OrderError as error:
+        messages.error(
+            request, _("Order #%(number)s: %(error)s") % {"number": order.pk, "error": error.message}
+        )
+    return redirect("orders_staff:queue")
