@@ -39,3 +39,21 @@ class BankTransferForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason the member will see"), max_length=300)
+
+
+class WithdrawalForm(forms.Form):
+    bank_name = forms.CharField(label=_("Bank"), max_length=100)
+    account_holder = forms.CharField(label=_("Account holder's name"), max_length=150)
+    account_number = forms.CharField(
+        label=_("Account number"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    amount = forms.CharField(
+        label=_("Amount to withdraw (THB)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput)
+
+
+class PayoutForm(forms.Form):
+    payout_reference = forms.CharField(label=_("Bank transfer reference"), max_length=100)

@@ -164,3 +164,61 @@ class TopUp(models.Model):
 
     def __str__(self):
         return self.reference
+
+
+class RefundBankAccount(models.Model):
+    """Where a member wants their money back. Holder and number are encrypted, shown masked."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="refund_bank_account"
+    )
+    bank_name = models.CharField(_("bank"), max_length=100)
+    account_holder = EncryptedTextField(_("account holder"))
+    account_number = EncryptedTextField(_("account number"))
+    updated_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self):
+        return f"{self.bank_name} {self.masked_number}"
+
+    @property
+    def masked_number(self) -> str:
+        return "•••• " + self.account_number[-4:]
+
+
+class Withdrawal(models.Model):
+    """A member asks for their balance back to their bank; finance pays it outside and marks it."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested: waiting for our finance team")
+        PAID = "paid", _("Paid to your bank account")
+        REJECTED = "rejected", _("Rejected: returned to your balance")
+
+    reference = models.CharField(max_length=16, unique=True)
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="withdrawals")
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True)
+    bank_name = models.CharField(max_length=100)
+    account_holder = EncryptedTextField()
+    account_number = EncryptedTextField()
+    requested_at = models.DateTimeField(default=clock.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    payout_reference = models.CharField(_("bank transfer reference"), max_length=100, blank=True)
+    reject_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    idempotency_key = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="withdrawal_positive"),
+            models.UniqueConstraint(fields=["member", "idempotency_key"], name="withdrawal_idempotency"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def masked_number(self) -> str:
+        return "•••• " + self.account_number[-4:]

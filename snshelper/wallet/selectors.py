@@ -56,3 +56,19 @@ def top_ups_to_review():
         .select_related("member")
         .order_by("created_at", "id")
     )
+
+
+def withdrawals_for(member, limit: int = 20):
+    from snshelper.wallet.models import Withdrawal
+
+    return Withdrawal.objects.filter(member=member).order_by("-requested_at", "-id")[:limit]
+
+
+def withdrawals_to_pay():
+    from snshelper.wallet.models import Withdrawal
+
+    return (
+        Withdrawal.objects.filter(status=Withdrawal.Status.REQUESTED)
+        .select_related("member")
+        .order_by("requested_at", "id")
+    )

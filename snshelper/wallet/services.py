@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from snshelper.core import clock, uploads
 from snshelper.wallet import ledger, promptpay
 from snshelper.wallet.errors import InvalidAmount, WalletError
-from snshelper.wallet.models import LedgerAccount, LedgerTransaction, TopUp
+from snshelper.wallet.models import LedgerAccount, LedgerTransaction, RefundBankAccount, TopUp, Withdrawal
 
 Kind = LedgerAccount.Kind
 CENT = Decimal("0.01")
@@ -220,3 +220,113 @@ def expire_unpaid_top_ups() -> int:
     return TopUp.objects.filter(status=TopUp.Status.AWAITING_PAYMENT, expires_at__lte=clock.now()).update(
         status=TopUp.Status.EXPIRED
     )
+
+
+# --- Refunds to a bank account ---------------------------------------------------------------
+
+
+def save_refund_account(*, member, bank_name: str, account_holder: str, account_number: str):
+    """The member's bank account for withdrawals (one per member; saving again replaces it)."""
+    digits = "".join(ch for ch in account_number if ch.isdigit())
+    if len(digits) < 10 or len(digits) > 15 or not all(ch.isdigit() or ch in " -" for ch in account_number):
+        raise WalletError(_("Enter the account number: 10 to 15 digits."))
+    if not bank_name.strip() or not account_holder.strip():
+        raise WalletError(_("Enter the bank and the account holder's name."))
+    account, _created = RefundBankAccount.objects.update_or_create(
+        member=member,
+        defaults={
+            "bank_name": bank_name.strip(),
+            "account_holder": account_holder.strip(),
+            "account_number": digits,
+            "updated_at": clock.now(),
+        },
+    )
+    return account
+
+
+def request_withdrawal(*, member, amount, idempotency_key: str):
+    """Move part of the balance aside for finance to pay to the member's bank account."""
+    amount = parse_amount(amount)
+    account = RefundBankAccount.objects.filter(member=member).first()
+    if account is None:
+        raise WalletError(_("Save the bank account to pay you back to first."))
+    with transaction.atomic():
+        ledger.lock_wallet(member)
+        earlier = Withdrawal.objects.filter(member=member, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
+        withdrawal = Withdrawal.objects.create(
+            reference="WD-" + _reference()[3:],
+            member=member,
+            amount=amount,
+            bank_name=account.bank_name,
+            account_holder=account.account_holder,
+            account_number=account.account_number,
+            idempotency_key=idempotency_key,
+        )
+        ledger.post(
+            idempotency_key=f"withdrawal:{withdrawal.pk}:hold",
+            kind=LedgerTransaction.Kind.WITHDRAWAL,
+            memo=withdrawal.reference,
+            lines=[
+                ledger.Line(ledger.wallet_of(member), -amount),
+                ledger.Line(ledger.system_account(Kind.WITHDRAWALS_PAYABLE), amount),
+            ],
+        )
+    return withdrawal
+
+
+@transaction.atomic
+def pay_withdrawal(*, withdrawal, by, payout_reference: str):
+    """Finance transferred the money: the withdrawal leaves our books, exactly once."""
+    withdrawal = Withdrawal.objects.select_for_update().get(pk=withdrawal.pk)
+    if withdrawal.status == Withdrawal.Status.PAID:
+        return withdrawal
+    if withdrawal.status != Withdrawal.Status.REQUESTED:
+        raise TopUpError(_("This withdrawal was already handled."))
+    if not payout_reference.strip():
+        raise WalletError(_("Enter the bank transfer reference."))
+    ledger.post(
+        idempotency_key=f"withdrawal:{withdrawal.pk}:paid",
+        kind=LedgerTransaction.Kind.WITHDRAWAL_PAID,
+        memo=withdrawal.reference,
+        created_by=by,
+        lines=[
+            ledger.Line(ledger.system_account(Kind.WITHDRAWALS_PAYABLE), -withdrawal.amount),
+            ledger.Line(ledger.system_account(Kind.BANK_CLEARING), withdrawal.amount),
+        ],
+    )
+    withdrawal.status, withdrawal.handled_by, withdrawal.handled_at = Withdrawal.Status.PAID, by, clock.now()
+    withdrawal.payout_reference = payout_reference.strip()[:100]
+    withdrawal.save(update_fields=["status", "handled_by", "handled_at", "payout_reference"])
+    return withdrawal
+
+
+@transaction.atomic
+def reject_withdrawal(*, withdrawal, by, reason: str):
+    """Finance refuses: the amount returns to the member's balance, with the reason."""
+    if not reason.strip():
+        raise WalletError(_("Give the member a reason."))
+    withdrawal = Withdrawal.objects.select_for_update().get(pk=withdrawal.pk)
+    if withdrawal.status == Withdrawal.Status.REJECTED:
+        return withdrawal
+    if withdrawal.status != Withdrawal.Status.REQUESTED:
+        raise TopUpError(_("This withdrawal was already handled."))
+    ledger.post(
+        idempotency_key=f"withdrawal:{withdrawal.pk}:returned",
+        kind=LedgerTransaction.Kind.WITHDRAWAL_RETURNED,
+        memo=withdrawal.reference,
+        created_by=by,
+        lines=[
+            ledger.Line(ledger.system_account(Kind.WITHDRAWALS_PAYABLE), -withdrawal.amount),
+            ledger.Line(ledger.wallet_of(withdrawal.member), withdrawal.amount),
+        ],
+    )
+    withdrawal.status, withdrawal.handled_by, withdrawal.handled_at = (
+        Withdrawal.Status.REJECTED,
+        by,
+        clock.now(),
+    )
+    withdrawal.reject_reason = reason.strip()[:300]
+    withdrawal.save(update_fields=["status", "handled_by", "handled_at", "reject_reason"])
+    return withdrawal

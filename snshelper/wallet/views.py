@@ -1,5 +1,8 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,8 +11,8 @@ from django.views.decorators.http import require_POST
 from snshelper.core.uploads import UploadRefused
 from snshelper.wallet import promptpay, selectors, services
 from snshelper.wallet.errors import WalletError
-from snshelper.wallet.forms import BankTransferForm, PromptPayForm, RejectForm
-from snshelper.wallet.models import TopUp
+from snshelper.wallet.forms import BankTransferForm, PayoutForm, PromptPayForm, RejectForm, WithdrawalForm
+from snshelper.wallet.models import RefundBankAccount, TopUp, Withdrawal
 
 FINANCE = "staff.approve_topups"
 
@@ -23,6 +26,7 @@ def home(request):
             "balance": selectors.balance(request.user),
             "top_ups": selectors.top_ups_for(request.user),
             "entries": selectors.statement(request.user)[:30],
+            "withdrawals": selectors.withdrawals_for(request.user),
         },
     )
 
@@ -133,3 +137,68 @@ def staff_slip(request, pk):
     return FileResponse(
         top_up.slip.open("rb"), content_type=top_up.slip_content_type, filename=f"{top_up.reference}-slip"
     )
+
+
+@login_required
+def withdraw(request):
+    saved = RefundBankAccount.objects.filter(member=request.user).first()
+    initial = {"idempotency_key": uuid.uuid4().hex}
+    if saved:
+        initial.update(bank_name=saved.bank_name, account_holder=saved.account_holder)
+    form = WithdrawalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():  # a refused withdrawal leaves the saved account unchanged
+                services.save_refund_account(
+                    member=request.user,
+                    bank_name=data["bank_name"],
+                    account_holder=data["account_holder"],
+                    account_number=data["account_number"],
+                )
+                withdrawal = services.request_withdrawal(
+                    member=request.user, amount=data["amount"], idempotency_key=data["idempotency_key"]
+                )
+        except WalletError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("Withdrawal %(reference)s requested: our finance team will pay it.")
+                % {"reference": withdrawal.reference},
+            )
+            return redirect("wallet:home")
+    return render(
+        request,
+        "wallet/withdraw.html",
+        {"form": form, "saved": saved, "balance": selectors.balance(request.user)},
+    )
+
+
+PAYOUTS = "staff.pay_refunds"
+
+
+@permission_required(PAYOUTS, raise_exception=True)
+def staff_withdrawals(request):
+    return render(request, "wallet/staff_withdrawals.html", {"withdrawals": selectors.withdrawals_to_pay()})
+
+
+@permission_required(PAYOUTS, raise_exception=True)
+@require_POST
+def staff_withdrawal(request, pk):
+    withdrawal = get_object_or_404(Withdrawal, pk=pk)
+    try:
+        if request.POST.get("action") == "pay":
+            form = PayoutForm(request.POST)
+            services.pay_withdrawal(
+                withdrawal=withdrawal, by=request.user, payout_reference=form.data.get("payout_reference", "")
+            )
+            messages.success(request, _("%(reference)s marked paid.") % {"reference": withdrawal.reference})
+        else:
+            services.reject_withdrawal(
+                withdrawal=withdrawal, by=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("%(reference)s rejected.") % {"reference": withdrawal.reference})
+    except WalletError as error:
+        messages.error(request, str(error.message))
+    return redirect("wallet:staff_withdrawals")
