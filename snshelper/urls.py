@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("snshelper.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("snshelper.privacy.urls")),
+    path("orders/", include("snshelper.orders.request_urls")),
     path("orders/", include("snshelper.orders.urls")),
     path("staff/orders/", include("snshelper.orders.staff_urls")),
     path("wallet/", include("snshelper.wallet.urls")),

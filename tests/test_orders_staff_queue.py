@@ -78,3 +78,28 @@ def test_other_roles_cannot_open_the_queue(client, make_staff, order, role):
 def test_members_cannot_open_the_queue(client, order):
     sign_in(client, order.member.email)
     assert client.get("/staff/orders/").status_code == 403
+
+
+def test_staff_accept_a_members_cancel_request_from_the_queue(marketing_client, funded, make_service):
+    from snshelper.orders import services as order_services
+
+    service = make_service(rate=Decimal("90"), cancel_allowed=True)
+    order = place_order(member=funded, request=OrderRequest(service.pk, "@cancel.me", 100))
+    request = order_services.request_cancel(member=funded, order=order)
+    page = marketing_client.get("/staff/orders/").content.decode()
+    assert f"cancel-{request.pk}" in page
+    marketing_client.post(f"/staff/orders/cancels/{request.pk}/", {"accept": "yes"})
+    assert Order.objects.get(pk=order.pk).status == Status.CANCELED
+
+
+def test_staff_complete_a_refill_from_the_queue(marketing_client, funded, make_service):
+    from snshelper.orders import services as order_services
+    from snshelper.orders.services import transition
+
+    service = make_service(rate=Decimal("90"), refill_days=30)
+    order = place_order(member=funded, request=OrderRequest(service.pk, "@refill.me", 100))
+    transition(order=order, to=Status.COMPLETED)
+    refill = order_services.request_refill(member=funded, order=order)
+    marketing_client.post(f"/staff/orders/refills/{refill.pk}/", {"to": "Completed"})
+    refill.refresh_from_db()
+    assert refill.status == "Completed" and refill.handled_by == marketing_client.staff

@@ -41,3 +41,11 @@ class InvalidOrderFields(OrderError):
 
 class TransitionNotAllowed(OrderError):
     message = _("This order cannot move to that status")
+
+
+class RefillNotAvailable(OrderError):
+    message = _("Refill not available")
+
+
+class CancelNotAvailable(OrderError):
+    message = _("Cancel not available")

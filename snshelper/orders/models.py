@@ -98,3 +98,69 @@ class OrderTransition(models.Model):
 
     def __str__(self):
         return f"{self.order} {self.from_status or '∅'} → {self.to_status}"
+
+
+class RefillStatus(models.TextChoices):  # API v2 strings, exactly
+    PENDING = "Pending", _("Pending")
+    IN_PROGRESS = "In progress", _("In progress")
+    COMPLETED = "Completed", _("Completed")
+    REJECTED = "Rejected", _("Rejected")
+    CANCELED = "Canceled", _("Canceled")
+
+
+OPEN_REFILL = [RefillStatus.PENDING, RefillStatus.IN_PROGRESS]
+
+
+class RefillRequest(models.Model):
+    """A member asks for units that dropped to be put back, inside the service's refill window."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refills")
+    status = models.CharField(max_length=16, choices=RefillStatus.choices, default=RefillStatus.PENDING)
+    requested_at = models.DateTimeField(default=clock.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(status__in=["Pending", "In progress"]),
+                name="one_open_refill_per_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Refill #{self.pk} of {self.order}"
+
+
+class CancelRequest(models.Model):
+    """A member asks to cancel an order that has not started (services that allow it)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for our staff")
+        ACCEPTED = "accepted", _("Canceled and refunded")
+        REJECTED = "rejected", _("Not canceled")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="cancel_requests")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(default=clock.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(status="pending"), name="one_open_cancel_per_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Cancel request #{self.pk} of {self.order}"

@@ -15,3 +15,7 @@ personal_data("orders.OrderTransition", "reason", **ORDER)
 not_personal(
     "orders.Order", "idempotency_key", reason="A key the member's program sends to make retries safe."
 )
+personal_data("orders.RefillRequest", "reason", **ORDER)
+personal_data("orders.RefillRequest", "requested_at", **ORDER)
+personal_data("orders.CancelRequest", "reason", **ORDER)
+personal_data("orders.CancelRequest", "requested_at", **ORDER)

@@ -2,6 +2,7 @@
 through the state machine (refunds exactly once)."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
@@ -10,7 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from snshelper.catalog.models import Service
 from snshelper.core import clock
 from snshelper.orders import errors
-from snshelper.orders.models import ACTIVE, TRANSITIONS, Order, OrderTransition, Status
+from snshelper.orders.models import (
+    ACTIVE,
+    OPEN_REFILL,
+    TRANSITIONS,
+    CancelRequest,
+    Order,
+    OrderTransition,
+    RefillRequest,
+    RefillStatus,
+    Status,
+)
 from snshelper.wallet import ledger
 from snshelper.wallet import services as wallet
 
@@ -262,3 +273,75 @@ def fulfil(*, order: Order, action: str, by, start_count=None, remains=None, rea
             raise errors.InvalidOrderFields(_("Give the member a reason for cancelling."))
         return transition(order=order, to=Status.CANCELED, by=by, reason=reason)
     raise errors.InvalidOrderFields
+
+
+# --- Refill and cancel requests --------------------------------------------------------------
+
+
+def refill_deadline(order: Order):
+    """The end of the refill window: refill_days after the order completed (None if none)."""
+    if order.service.refill_days is None or order.status != Status.COMPLETED:
+        return None
+    completed = order.transitions.filter(to_status=Status.COMPLETED).order_by("-at").first()
+    finished = completed.at if completed else order.updated_at
+    return finished + timedelta(days=order.service.refill_days)
+
+
+@transaction.atomic
+def request_refill(*, member, order: Order) -> RefillRequest:
+    """One open refill at a time, for a completed order inside its service's refill window."""
+    order = Order.objects.select_for_update().select_related("service").get(pk=order.pk, member=member)
+    deadline = refill_deadline(order)
+    if deadline is None or clock.now() > deadline:
+        raise errors.RefillNotAvailable
+    if order.refills.filter(status__in=OPEN_REFILL).exists():
+        raise errors.RefillNotAvailable(_("A refill of this order is already in progress."))
+    return RefillRequest.objects.create(order=order, requested_at=clock.now())
+
+
+@transaction.atomic
+def handle_refill(*, refill: RefillRequest, to: str, by, reason: str = "") -> RefillRequest:
+    """Staff (or, later, the provider) move a refill along; the member sees the outcome."""
+    refill = RefillRequest.objects.select_for_update().get(pk=refill.pk)
+    if refill.status == to:
+        return refill
+    if refill.status not in OPEN_REFILL or to not in RefillStatus.values:
+        raise errors.TransitionNotAllowed
+    if to == RefillStatus.REJECTED and not reason.strip():
+        raise errors.InvalidOrderFields(_("Give the member a reason."))
+    refill.status, refill.handled_by, refill.handled_at = to, by, clock.now()
+    refill.reason = reason.strip()[:300]
+    refill.save(update_fields=["status", "handled_by", "handled_at", "reason"])
+    return refill
+
+
+@transaction.atomic
+def request_cancel(*, member, order: Order) -> CancelRequest:
+    """Ask to cancel an order of a cancellable service that has not started."""
+    order = Order.objects.select_for_update().select_related("service").get(pk=order.pk, member=member)
+    if not order.service.cancel_allowed or order.status != Status.PENDING:
+        raise errors.CancelNotAvailable
+    if order.cancel_requests.filter(status=CancelRequest.Status.PENDING).exists():
+        raise errors.CancelNotAvailable(_("You already asked to cancel this order."))
+    return CancelRequest.objects.create(order=order, requested_at=clock.now())
+
+
+@transaction.atomic
+def handle_cancel(*, cancel_request: CancelRequest, accept: bool, by, reason: str = "") -> CancelRequest:
+    """Accepting cancels the order (full refund, once); rejecting needs a reason."""
+    cancel_request = CancelRequest.objects.select_for_update().get(pk=cancel_request.pk)
+    if cancel_request.status != CancelRequest.Status.PENDING:
+        return cancel_request
+    if accept:
+        transition(
+            order=cancel_request.order, to=Status.CANCELED, by=by, reason=reason or "Canceled on request"
+        )
+        cancel_request.status = CancelRequest.Status.ACCEPTED
+    else:
+        if not reason.strip():
+            raise errors.InvalidOrderFields(_("Give the member a reason."))
+        cancel_request.status = CancelRequest.Status.REJECTED
+    cancel_request.handled_by, cancel_request.handled_at = by, clock.now()
+    cancel_request.reason = reason.strip()[:300]
+    cancel_request.save(update_fields=["status", "handled_by", "handled_at", "reason"])
+    return cancel_request

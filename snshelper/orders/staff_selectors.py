@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from snshelper.catalog.models import Service
-from snshelper.orders.models import ACTIVE, Order
+from snshelper.orders.models import ACTIVE, OPEN_REFILL, CancelRequest, Order, RefillRequest
 
 
 def manual_queue() -> QuerySet[Order]:
@@ -12,4 +12,22 @@ def manual_queue() -> QuerySet[Order]:
         Order.objects.filter(status__in=ACTIVE, service__fulfilment=Service.Fulfilment.MANUAL)
         .select_related("service__category__platform", "member")
         .order_by("created_at", "id")
+    )
+
+
+def open_refills() -> QuerySet[RefillRequest]:
+    return (
+        RefillRequest.objects.filter(
+            status__in=OPEN_REFILL, order__service__fulfilment=Service.Fulfilment.MANUAL
+        )
+        .select_related("order__service", "order__member")
+        .order_by("requested_at", "id")
+    )
+
+
+def open_cancel_requests() -> QuerySet[CancelRequest]:
+    return (
+        CancelRequest.objects.filter(status=CancelRequest.Status.PENDING)
+        .select_related("order__service", "order__member")
+        .order_by("requested_at", "id")
     )

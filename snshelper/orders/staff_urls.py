@@ -6,4 +6,6 @@ app_name = "orders_staff"
 urlpatterns = [
     path("", staff_views.queue, name="queue"),
     path("<int:pk>/", staff_views.act, name="act"),
+    path("refills/<int:pk>/", staff_views.refill, name="refill"),
+    path("cancels/<int:pk>/", staff_views.cancel, name="cancel"),
 ]

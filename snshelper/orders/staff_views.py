@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from snshelper.orders import services, staff_selectors
 from snshelper.orders.errors import OrderError
-from snshelper.orders.models import Order
+from snshelper.orders.models import CancelRequest, Order, RefillRequest
 
 FULFIL = "staff.fulfil_orders"
 
@@ -18,7 +18,15 @@ FULFIL = "staff.fulfil_orders"
 @permission_required(FULFIL, raise_exception=True)
 def queue(request):
     page = Paginator(staff_selectors.manual_queue(), 50).get_page(request.GET.get("page"))
-    return render(request, "orders/staff/queue.html", {"page": page})
+    return render(
+        request,
+        "orders/staff/queue.html",
+        {
+            "page": page,
+            "refills": staff_selectors.open_refills(),
+            "cancels": staff_selectors.open_cancel_requests(),
+        },
+    )
 
 
 @permission_required(FULFIL, raise_exception=True)
@@ -39,4 +47,40 @@ def act(request, pk):
         messages.error(
             request, _("Order #%(number)s: %(error)s") % {"number": order.pk, "error": error.message}
         )
+    return redirect("orders_staff:queue")
+
+
+@permission_required(FULFIL, raise_exception=True)
+@require_POST
+def refill(request, pk):
+    refill_request = get_object_or_404(RefillRequest, pk=pk)
+    try:
+        services.handle_refill(
+            refill=refill_request,
+            to=request.POST.get("to", ""),
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("Refill #%(number)s updated.") % {"number": refill_request.pk})
+    except OrderError as error:
+        messages.error(request, str(error.message))
+    return redirect("orders_staff:queue")
+
+
+@permission_required(FULFIL, raise_exception=True)
+@require_POST
+def cancel(request, pk):
+    cancel_request = get_object_or_404(CancelRequest, pk=pk)
+    try:
+        services.handle_cancel(
+            cancel_request=cancel_request,
+            accept=request.POST.get("accept") == "yes",
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(
+            request, _("Cancel request for order #%(number)s handled.") % {"number": cancel_request.order_id}
+        )
+    except OrderError as error:
+        messages.error(request, str(error.message))
     return redirect("orders_staff:queue")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from snshelper.orders import request_views
+
+app_name = "order_requests"
+urlpatterns = [
+    path("<int:pk>/refill/", request_views.refill, name="refill"),
+    path("<int:pk>/cancel/", request_views.cancel, name="cancel"),
+]
