@@ -6,7 +6,7 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from snshelper.wallet import ledger, selectors, services
-from snshelper.wallet.errors import IdempotencyConflict, InsufficientFunds, InvalidAmount
+from snshelper.wallet.errors import IdempotencyConflict, InsufficientFunds, InvalidAmount, WalletError
 from snshelper.wallet.models import LedgerAccount, LedgerEntry, LedgerTransaction
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_manual_adjustment_needs_a_reason_and_never_goes_below_zero(member, make
         services.adjust_balance(
             member=member, amount=D("-60"), reason="Correction", by=finance, idempotency_key="a2"
         )
-    with pytest.raises(ValueError):
+    with pytest.raises(WalletError):
         services.adjust_balance(member=member, amount=D("5"), reason=" ", by=finance, idempotency_key="a3")
     assert selectors.balance(member) == D("50")
     assert LedgerTransaction.objects.get(idempotency_key="a1").created_by == finance

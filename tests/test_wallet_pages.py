@@ -104,3 +104,27 @@ def test_adjust_balance_command_credits_and_debits_with_a_reason(member, capsys)
     with pytest.raises(CommandError, match="No member"):
         call_command("adjust_balance", "nobody@example.test", "5", "--reason", "x")
     assert selectors.balance(member) == Decimal("74.50")
+
+
+def test_finance_adjusts_a_balance_by_member_id_with_a_reason(client, member, make_staff):
+    finance, secret = make_staff("finance")
+    sign_in(client, finance.email, totp_secret=secret)
+    form = {
+        "member_id": member.member_id.lower(),
+        "amount": "120.50",
+        "reason": "Transfer found later",
+        "idempotency_key": "adj-1",
+    }
+    client.post("/wallet/staff/adjust/", form)
+    client.post("/wallet/staff/adjust/", form)  # a double submit
+    assert selectors.balance(member) == Decimal("120.50")
+    refused = client.post("/wallet/staff/adjust/", {**form, "amount": "-500", "idempotency_key": "adj-2"})
+    assert refused.status_code == 200 and selectors.balance(member) == Decimal("120.50")
+    client.post("/wallet/staff/adjust/", {**form, "amount": "-20.50", "idempotency_key": "adj-3"})
+    assert selectors.balance(member) == Decimal("100")
+
+
+def test_only_finance_adjusts_balances(client, member, make_staff):
+    support, secret = make_staff("support")
+    sign_in(client, support.email, totp_secret=secret)
+    assert client.get("/wallet/staff/adjust/").status_code == 403

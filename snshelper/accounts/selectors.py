@@ -12,3 +12,7 @@ def recent_sign_ins(*, member: Member, limit: int = 20) -> QuerySet[LoginRecord]
 
 def member_by_email(email: str) -> Member | None:
     return Member.objects.filter(email__iexact=(email or "").strip()).first()
+
+
+def member_by_member_id(member_id: str) -> Member | None:
+    return Member.objects.filter(member_id=(member_id or "").strip().upper()).first()

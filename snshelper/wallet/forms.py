@@ -57,3 +57,16 @@ class WithdrawalForm(forms.Form):
 
 class PayoutForm(forms.Form):
     payout_reference = forms.CharField(label=_("Bank transfer reference"), max_length=100)
+
+
+class AdjustmentForm(forms.Form):
+    member_id = forms.CharField(label=_("Member ID"), max_length=16, help_text=_("For example SH-7K3Q9X2P."))
+    amount = forms.CharField(
+        label=_("Amount (THB)"),
+        max_length=20,
+        help_text=_("Positive to credit, negative (e.g. -50) to debit."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, help_text=_("Bonus, correction, transfer found later...")
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput)

@@ -28,6 +28,14 @@ def parse_amount(value) -> Decimal:
     return amount
 
 
+def parse_signed_amount(value) -> Decimal:
+    """A non-zero baht amount, positive or negative, with at most two decimals."""
+    text = str(value).strip()
+    negative = text.startswith("-")
+    amount = parse_amount(text.lstrip("+-"))
+    return -amount if negative else amount
+
+
 def credit_top_up(*, member, amount: Decimal, idempotency_key: str, by=None, memo: str = ""):
     """Money received (bank transfer or PromptPay) becomes the member's balance."""
     return ledger.post(
@@ -72,7 +80,7 @@ def refund(*, member, amount: Decimal, idempotency_key: str, memo: str = "", by=
 def adjust_balance(*, member, amount: Decimal, reason: str, by, idempotency_key: str):
     """Finance credits (positive) or debits (negative) a balance by hand, with a reason."""
     if not reason.strip():
-        raise ValueError("A manual adjustment needs a reason.")
+        raise WalletError(_("Give a reason for the adjustment."))
     if not amount:
         raise InvalidAmount
     return ledger.post(

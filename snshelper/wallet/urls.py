@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/withdrawals/", views.staff_withdrawals, name="staff_withdrawals"),
     path("staff/withdrawals/<int:pk>/", views.staff_withdrawal, name="staff_withdrawal"),
     path("staff/top-ups/", views.staff_top_ups, name="staff_top_ups"),
+    path("staff/adjust/", views.staff_adjust, name="staff_adjust"),
     path("staff/top-ups/<int:pk>/approve/", views.staff_approve, name="staff_approve"),
     path("staff/top-ups/<int:pk>/reject/", views.staff_reject, name="staff_reject"),
     path("staff/top-ups/<int:pk>/slip/", views.staff_slip, name="staff_slip"),

@@ -8,10 +8,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from snshelper.accounts import selectors as account_selectors
 from snshelper.core.uploads import UploadRefused
 from snshelper.wallet import promptpay, selectors, services
 from snshelper.wallet.errors import WalletError
-from snshelper.wallet.forms import BankTransferForm, PayoutForm, PromptPayForm, RejectForm, WithdrawalForm
+from snshelper.wallet.forms import (
+    AdjustmentForm,
+    BankTransferForm,
+    PayoutForm,
+    PromptPayForm,
+    RejectForm,
+    WithdrawalForm,
+)
 from snshelper.wallet.models import RefundBankAccount, TopUp, Withdrawal
 
 FINANCE = "staff.approve_topups"
@@ -202,3 +210,35 @@ def staff_withdrawal(request, pk):
     except WalletError as error:
         messages.error(request, str(error.message))
     return redirect("wallet:staff_withdrawals")
+
+
+ADJUST = "staff.adjust_balances"
+
+
+@permission_required(ADJUST, raise_exception=True)
+def staff_adjust(request):
+    form = AdjustmentForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = account_selectors.member_by_member_id(data["member_id"])
+            if member is None:
+                raise WalletError(_("No member has this member ID."))
+            amount = services.parse_signed_amount(data["amount"])
+            services.adjust_balance(
+                member=member,
+                amount=amount,
+                reason=data["reason"],
+                by=request.user,
+                idempotency_key=f"adjust:{data['idempotency_key']}",
+            )
+        except WalletError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("%(member)s adjusted by %(amount)s THB.")
+                % {"member": member.member_id, "amount": f"{amount:+,.2f}"},
+            )
+            return redirect("wallet:staff_adjust")
+    return render(request, "wallet/staff_adjust.html", {"form": form})

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             services.adjust_balance(
                 member=member, amount=value, reason=reason, by=None, idempotency_key=f"adjust:{key}"
             )
-        except (WalletError, ValueError) as error:
+        except WalletError as error:
             raise CommandError(str(getattr(error, "message", error))) from None
         balance = selectors.balance(member)
         self.stdout.write(
