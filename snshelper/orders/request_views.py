@@ -1,14 +1,17 @@
-"""A member asks for a refill or a cancel of one of their orders (buttons on the order page)."""
+"""Member actions beside the order pages: refill and cancel requests, and mass orders."""
+
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from snshelper.orders import services
 from snshelper.orders.errors import OrderError
 from snshelper.orders.models import Order
+from snshelper.wallet import selectors as wallet_selectors
 
 
 def _ask(request, pk, ask, done_message):
@@ -36,4 +39,28 @@ def refill(request, pk):
 def cancel(request, pk):
     return _ask(
         request, pk, services.request_cancel, _("Cancel requested. We will let you know the outcome.")
+    )
+
+
+@login_required
+def mass_order(request):
+    results = None
+    text = request.POST.get("orders", "")
+    key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    if request.method == "POST":
+        try:
+            results = services.place_mass_order(member=request.user, text=text, idempotency_key=key)
+        except OrderError as error:
+            messages.error(request, str(error.message))
+    accepted = [r for r in results or [] if r.order]
+    return render(
+        request,
+        "orders/mass_order.html",
+        {
+            "results": results,
+            "accepted": accepted,
+            "text": text,
+            "idempotency_key": key if results is None else uuid.uuid4().hex,
+            "balance": wallet_selectors.balance(request.user),
+        },
     )

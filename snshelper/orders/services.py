@@ -22,6 +22,7 @@ from snshelper.orders.models import (
     RefillStatus,
     Status,
 )
+from snshelper.wallet import errors as wallet_errors
 from snshelper.wallet import ledger
 from snshelper.wallet import services as wallet
 
@@ -345,3 +346,49 @@ def handle_cancel(*, cancel_request: CancelRequest, accept: bool, by, reason: st
     cancel_request.reason = reason.strip()[:300]
     cancel_request.save(update_fields=["status", "handled_by", "handled_at", "reason"])
     return cancel_request
+
+
+# --- Mass orders -----------------------------------------------------------------------------
+
+MASS_ORDER_MAX_LINES = 500
+
+
+@dataclass(frozen=True)
+class MassOrderLine:
+    number: int
+    text: str
+    order: Order | None = None
+    error: str = ""
+
+
+def place_mass_order(*, member, text: str, idempotency_key: str) -> list[MassOrderLine]:
+    """One order per line, ``service_id | link | quantity``. Every line is validated and placed
+    on its own (each atomic): one bad line refuses that line only. Retrying the same submission
+    (same key) returns the same orders and charges nothing again."""
+    lines = [(n, line.strip()) for n, line in enumerate((text or "").splitlines(), start=1) if line.strip()]
+    if not lines:
+        raise errors.InvalidOrderFields(_("Enter at least one line: service ID | link | quantity."))
+    if len(lines) > MASS_ORDER_MAX_LINES:
+        raise errors.InvalidOrderFields(
+            _("At most %(count)d lines at once.") % {"count": MASS_ORDER_MAX_LINES}
+        )
+    results = []
+    for number, line in lines:
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) != 3:
+            results.append(
+                MassOrderLine(number, line, error=str(_("Write the line as: service ID | link | quantity")))
+            )
+            continue
+        service_id, link, quantity = parts
+        try:
+            order = place_order(
+                member=member,
+                request=OrderRequest(service_id, link, quantity),
+                idempotency_key=f"{idempotency_key}:{number}",
+            )
+        except (errors.OrderError, wallet_errors.WalletError) as error:
+            results.append(MassOrderLine(number, line, error=str(error.message)))
+        else:
+            results.append(MassOrderLine(number, line, order=order))
+    return results
