@@ -164,3 +164,28 @@ class CancelRequest(models.Model):
 
     def __str__(self):
         return f"Cancel request #{self.pk} of {self.order}"
+
+
+class DripFeedRun(models.Model):
+    """One delivery of a drip-feed order. The queue releases it when due; staff deliver it."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        DUE = "due", _("Due")
+        DONE = "done", _("Delivered")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="drip_runs")
+    number = models.PositiveIntegerField()
+    due_at = models.DateTimeField(db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["order", "number"]
+        constraints = [models.UniqueConstraint(fields=["order", "number"], name="one_run_per_number")]
+
+    def __str__(self):
+        return f"{self.order} run {self.number}"

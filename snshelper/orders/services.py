@@ -16,6 +16,7 @@ from snshelper.orders.models import (
     OPEN_REFILL,
     TRANSITIONS,
     CancelRequest,
+    DripFeedRun,
     Order,
     OrderTransition,
     RefillRequest,
@@ -243,6 +244,8 @@ def transition(
         remains=order.remains,
         at=order.updated_at,
     )
+    if to == Status.IN_PROGRESS and order.runs and not order.drip_runs.exists():
+        _schedule_runs(order)
     return order
 
 
@@ -392,3 +395,41 @@ def place_mass_order(*, member, text: str, idempotency_key: str) -> list[MassOrd
         else:
             results.append(MassOrderLine(number, line, order=order))
     return results
+
+
+# --- Drip-feed -------------------------------------------------------------------------------
+
+
+def _schedule_runs(order: Order) -> None:
+    """Run k is due at the start + (k - 1) x interval; the queue releases each when due."""
+    start = clock.now()
+    DripFeedRun.objects.bulk_create(
+        DripFeedRun(order=order, number=k, due_at=start + timedelta(minutes=order.interval * (k - 1)))
+        for k in range(1, order.runs + 1)
+    )
+    release_due_runs()
+
+
+def release_due_runs() -> int:
+    """Mark scheduled runs whose time has come as due (a periodic job of the queue)."""
+    return DripFeedRun.objects.filter(status=DripFeedRun.Status.SCHEDULED, due_at__lte=clock.now()).update(
+        status=DripFeedRun.Status.DUE
+    )
+
+
+@transaction.atomic
+def deliver_run(*, run: DripFeedRun, by) -> DripFeedRun:
+    """Staff delivered one run; the last run completes the order."""
+    run = DripFeedRun.objects.select_for_update().select_related("order").get(pk=run.pk)
+    if run.status == DripFeedRun.Status.DONE:
+        return run
+    if run.status != DripFeedRun.Status.DUE:
+        raise errors.TransitionNotAllowed(_("This run is not due yet."))
+    run.status, run.done_at, run.done_by = DripFeedRun.Status.DONE, clock.now(), by
+    run.save(update_fields=["status", "done_at", "done_by"])
+    order = Order.objects.select_for_update().get(pk=run.order_id)
+    order.runs_done = order.drip_runs.filter(status=DripFeedRun.Status.DONE).count()
+    order.save(update_fields=["runs_done"])
+    if order.runs_done == order.runs:
+        transition(order=order, to=Status.COMPLETED, by=by, reason="All drip-feed runs delivered")
+    return run

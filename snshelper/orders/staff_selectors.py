@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from snshelper.catalog.models import Service
-from snshelper.orders.models import ACTIVE, OPEN_REFILL, CancelRequest, Order, RefillRequest
+from snshelper.orders.models import ACTIVE, OPEN_REFILL, CancelRequest, DripFeedRun, Order, RefillRequest
 
 
 def manual_queue() -> QuerySet[Order]:
@@ -30,4 +30,15 @@ def open_cancel_requests() -> QuerySet[CancelRequest]:
         CancelRequest.objects.filter(status=CancelRequest.Status.PENDING)
         .select_related("order__service", "order__member")
         .order_by("requested_at", "id")
+    )
+
+
+def due_drip_runs() -> QuerySet[DripFeedRun]:
+    """Drip-feed runs the queue released and staff have not delivered yet."""
+    return (
+        DripFeedRun.objects.filter(
+            status=DripFeedRun.Status.DUE, order__service__fulfilment=Service.Fulfilment.MANUAL
+        )
+        .select_related("order__service")
+        .order_by("due_at", "id")
     )

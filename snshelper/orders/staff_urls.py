@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", staff_views.act, name="act"),
     path("refills/<int:pk>/", staff_views.refill, name="refill"),
     path("cancels/<int:pk>/", staff_views.cancel, name="cancel"),
+    path("runs/<int:pk>/", staff_views.deliver_run, name="deliver_run"),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from snshelper.orders import services, staff_selectors
 from snshelper.orders.errors import OrderError
-from snshelper.orders.models import CancelRequest, Order, RefillRequest
+from snshelper.orders.models import CancelRequest, DripFeedRun, Order, RefillRequest
 
 FULFIL = "staff.fulfil_orders"
 
@@ -25,6 +25,7 @@ def queue(request):
             "page": page,
             "refills": staff_selectors.open_refills(),
             "cancels": staff_selectors.open_cancel_requests(),
+            "runs": staff_selectors.due_drip_runs(),
         },
     )
 
@@ -80,6 +81,21 @@ def cancel(request, pk):
         )
         messages.success(
             request, _("Cancel request for order #%(number)s handled.") % {"number": cancel_request.order_id}
+        )
+    except OrderError as error:
+        messages.error(request, str(error.message))
+    return redirect("orders_staff:queue")
+
+
+@permission_required(FULFIL, raise_exception=True)
+@require_POST
+def deliver_run(request, pk):
+    run = get_object_or_404(DripFeedRun, pk=pk)
+    try:
+        services.deliver_run(run=run, by=request.user)
+        messages.success(
+            request,
+            _("Order #%(number)s: run %(run)s delivered.") % {"number": run.order_id, "run": run.number},
         )
     except OrderError as error:
         messages.error(request, str(error.message))

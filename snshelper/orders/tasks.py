@@ -1,0 +1,10 @@
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from snshelper.orders import services
+
+
+@db_periodic_task(crontab(minute="*"))
+def release_due_drip_feed_runs():
+    """Each minute, drip-feed runs whose time has come join the staff queue."""
+    services.release_due_runs()
