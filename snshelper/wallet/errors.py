@@ -23,3 +23,9 @@ class IdempotencyConflict(WalletError):
     """The same idempotency key was used for a different movement of money."""
 
     message = _("This request was already used for a different payment.")
+
+
+class AlreadyHandled(WalletError):
+    """A top-up or withdrawal that was approved, rejected, paid or expired cannot change again."""
+
+    message = _("This request was already handled and cannot change now.")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from snshelper.core import clock, uploads
 from snshelper.wallet import ledger, promptpay
-from snshelper.wallet.errors import InvalidAmount, WalletError
+from snshelper.wallet.errors import AlreadyHandled, InvalidAmount, WalletError
 from snshelper.wallet.models import LedgerAccount, LedgerTransaction, RefundBankAccount, TopUp, Withdrawal
 
 Kind = LedgerAccount.Kind
@@ -100,10 +100,6 @@ def adjust_balance(*, member, amount: Decimal, reason: str, by, idempotency_key:
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-class TopUpError(WalletError):
-    message = _("This top-up cannot be changed now.")
-
-
 def _reference() -> str:
     return "TU-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
@@ -180,7 +176,7 @@ def mark_paid(*, top_up: TopUp, member) -> TopUp:
     """The member says they paid the PromptPay QR: finance is asked to confirm receipt."""
     top_up = TopUp.objects.select_for_update().get(pk=top_up.pk, member=member)
     if top_up.status != TopUp.Status.AWAITING_PAYMENT:
-        raise TopUpError
+        raise AlreadyHandled
     top_up.status = TopUp.Status.PENDING_REVIEW
     top_up.save(update_fields=["status"])
     return top_up
@@ -196,7 +192,7 @@ def approve_top_up(*, top_up: TopUp, by) -> TopUp:
     if top_up.status == TopUp.Status.APPROVED:
         return top_up  # a second click, or two finance staff at once
     if top_up.status not in REVIEWABLE:
-        raise TopUpError
+        raise AlreadyHandled
     credit_top_up(
         member=top_up.member,
         amount=top_up.amount,
@@ -216,7 +212,7 @@ def reject_top_up(*, top_up: TopUp, by, reason: str) -> TopUp:
         raise WalletError(_("Give the member a reason."))
     top_up = TopUp.objects.select_for_update().get(pk=top_up.pk)
     if top_up.status not in REVIEWABLE:
-        raise TopUpError
+        raise AlreadyHandled
     top_up.status, top_up.reviewed_by, top_up.reviewed_at = TopUp.Status.REJECTED, by, clock.now()
     top_up.reject_reason = reason.strip()[:300]
     top_up.save(update_fields=["status", "reviewed_by", "reviewed_at", "reject_reason"])
@@ -291,7 +287,7 @@ def pay_withdrawal(*, withdrawal, by, payout_reference: str):
     if withdrawal.status == Withdrawal.Status.PAID:
         return withdrawal
     if withdrawal.status != Withdrawal.Status.REQUESTED:
-        raise TopUpError(_("This withdrawal was already handled."))
+        raise AlreadyHandled
     if not payout_reference.strip():
         raise WalletError(_("Enter the bank transfer reference."))
     ledger.post(
@@ -319,7 +315,7 @@ def reject_withdrawal(*, withdrawal, by, reason: str):
     if withdrawal.status == Withdrawal.Status.REJECTED:
         return withdrawal
     if withdrawal.status != Withdrawal.Status.REQUESTED:
-        raise TopUpError(_("This withdrawal was already handled."))
+        raise AlreadyHandled
     ledger.post(
         idempotency_key=f"withdrawal:{withdrawal.pk}:returned",
         kind=LedgerTransaction.Kind.WITHDRAWAL_RETURNED,
