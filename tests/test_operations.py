@@ -150,6 +150,19 @@ def test_demo_data_loads_twice_and_every_account_signs_in(client):
         "support@demo.test",
         "privacy@demo.test",
     }
+    from snshelper.catalog.models import Service
+    from snshelper.orders.models import Order, Status
+    from snshelper.wallet import selectors as wallet_selectors
+    from snshelper.wallet.models import TopUp
+
+    demo_member = Member.objects.get(email="member@demo.test")
+    assert Service.objects.filter(is_active=True).count() >= 30
+    assert set(Order.objects.filter(member=demo_member).values_list("status", flat=True)) == set(
+        Status.values
+    )
+    assert wallet_selectors.balance(demo_member) > 0
+    assert TopUp.objects.filter(status=TopUp.Status.PENDING_REVIEW).count() == 2  # work for finance
+    assert Order.objects.filter(status=Status.PENDING).exists()  # work for marketing
     for account in accounts:
         client.logout()
         response = sign_in(client, account.email, demo.DEMO_PASSWORD, totp_secret=account.totp_secret or None)

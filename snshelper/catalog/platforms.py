@@ -24,7 +24,7 @@ DEFAULT_PLATFORMS = [
     (
         "line",
         "LINE",
-        r"https?://(line\.me|lin\.ee|page\.line\.me|timeline\.line\.me|liff\.line\.me)/[^\s]+",
+        r"https?://(line\.me|lin\.ee|page\.line\.me|timeline\.line\.me|linevoom\.line\.me|liff\.line\.me)/[^\s]+",
         r"@[a-z0-9_.\-]{3,20}",
     ),
 ]

@@ -3,17 +3,24 @@
 Idempotent: a second run finds what the first made and changes nothing but the passwords.
 """
 
+import io
 from dataclasses import dataclass
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from PIL import Image, ImageDraw
 
 from snshelper.accounts import selectors as account_selectors
 from snshelper.accounts import services as account_services
-from snshelper.core import encryption
+from snshelper.catalog.demo import load_demo_catalog
+from snshelper.core import clock, encryption
+from snshelper.orders.demo import load_demo_orders
 from snshelper.staff import roles
 from snshelper.staff import services as staff_services
+from snshelper.wallet import services as wallet_services
+from snshelper.wallet.models import TopUp
 from snshelper.web.models import Announcement
 
 DEMO_PASSWORD = "snshelper-demo"  # noqa: S105 (published on purpose: demo accounts only)
@@ -67,6 +74,10 @@ def load_demo() -> list[DemoAccount]:
         staff = _member(email, name)
         staff_services.appoint(member=staff, role=role)
         accounts.append(DemoAccount(email, role, staff.member_id, totp_secret(staff)))
+    load_demo_catalog()
+    marketing = account_selectors.member_by_email("marketing@demo.test")
+    load_demo_orders(member, marketing)
+    _pending_top_ups(member)
     if not Announcement.objects.exists():
         Announcement.objects.create(
             title_th="ยินดีต้อนรับสู่ SNS Helper",
@@ -77,3 +88,40 @@ def load_demo() -> list[DemoAccount]:
             body_ko="저희 서비스는 24시간 운영됩니다. 궁금한 점은 초록색 LINE 버튼을 눌러 주세요.",
         )
     return accounts
+
+
+def _slip_image() -> SimpleUploadedFile:
+    """A drawn stand-in for a bank app's transfer slip (a real PNG, checked like any upload)."""
+    image = Image.new("RGB", (360, 560), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 360, 70), fill=(0, 166, 81))
+    for y, line in enumerate(
+        [
+            "Transfer successful",
+            "To: SNS Helper Co., Ltd.",
+            "KBank 012-3-45678-9",
+            "Amount: 1,500.00 THB",
+            "Ref: DEMO-SLIP-0001",
+        ]
+    ):
+        draw.text((24, 100 + y * 40), line, fill="black")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return SimpleUploadedFile("slip.png", buffer.getvalue(), content_type="image/png")
+
+
+def _pending_top_ups(member) -> None:
+    """Work for finance: a bank transfer with its slip and a PromptPay payment to confirm."""
+    if TopUp.objects.filter(member=member, status=TopUp.Status.PENDING_REVIEW).exists():
+        return
+    wallet_services.create_bank_transfer_top_up(
+        member=member,
+        amount="1500",
+        bank_account=wallet_services.bank_accounts()[0]["key"],
+        transferred_at=clock.now(),
+        payer_name="สมชาย ใจดี",
+        payer_bank="SCB",
+        slip=_slip_image(),
+    )
+    promptpay = wallet_services.create_promptpay_top_up(member=member, amount="300")
+    wallet_services.mark_paid(top_up=promptpay, member=member)
