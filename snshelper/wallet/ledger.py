@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from snshelper.wallet.errors import IdempotencyConflict, InsufficientFunds
 from snshelper.wallet.models import LedgerAccount, LedgerEntry, LedgerTransaction
@@ -34,8 +34,10 @@ def wallet_of(member, currency: str | None = None) -> LedgerAccount:
 def lock_wallet(member) -> LedgerAccount:
     """The member's wallet, row-locked until the surrounding transaction ends: everything a
     member does with money is serialised on it (orders, top-ups, withdrawals)."""
-    wallet = wallet_of(member)
-    return LedgerAccount.objects.select_for_update().get(pk=wallet.pk)
+    account, _ = LedgerAccount.objects.select_for_update().get_or_create(
+        kind=LedgerAccount.Kind.MEMBER_WALLET, member=member, currency=settings.CURRENCY
+    )
+    return account
 
 
 def system_account(kind: LedgerAccount.Kind, currency: str | None = None) -> LedgerAccount:
@@ -65,7 +67,6 @@ def _same(existing: LedgerTransaction, kind: str, net: dict[int, Decimal]) -> bo
     return existing.kind == kind and recorded == net
 
 
-@transaction.atomic
 def post(
     *,
     idempotency_key: str,
@@ -74,36 +75,41 @@ def post(
     memo: str = "",
     created_by=None,
 ) -> LedgerTransaction:
+    """Write one balanced transaction, once per key.
+
+    Only member wallets are locked and carry a cached balance: they are what must never go
+    below zero. System accounts (sales, bank clearing, ...) are touched by every order, so a
+    lock or cached balance on them would make every order in the shop wait for every other;
+    their balances are the sums of their entries (``selectors.balance_of``).
+    """
     net = _normalise(lines)
-    # Lock first, then look for an earlier post with this key: a racing twin that got the locks
-    # first has committed by the time we hold them, so we see its row.
-    accounts = {a.pk: a for a in LedgerAccount.objects.select_for_update().filter(pk__in=net).order_by("pk")}
-    existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        if not _same(existing, kind, net):
-            raise IdempotencyConflict
-        return existing
-    for pk, amount in net.items():
-        account = accounts[pk]
-        if account.kind == LedgerAccount.Kind.MEMBER_WALLET and account.balance + amount < 0:
-            raise InsufficientFunds
-    try:
-        with transaction.atomic():
-            entry_set = LedgerTransaction.objects.create(
-                idempotency_key=idempotency_key, kind=kind, memo=memo[:300], created_by=created_by
-            )
-            LedgerEntry.objects.bulk_create(
-                LedgerEntry(transaction=entry_set, account_id=pk, amount=amount) for pk, amount in net.items()
-            )
-    except IntegrityError:
-        # The twin committed between our lookup and our insert (possible only where row locks
-        # are not taken): the first one stands.
-        existing = LedgerTransaction.objects.get(idempotency_key=idempotency_key)
-        if not _same(existing, kind, net):
-            raise IdempotencyConflict from None
-        return existing
-    # New balances are computed here from the locked rows, not in SQL: SQLite keeps decimals as
-    # floating point, so `balance + amount` in SQL would drift.
-    for pk, amount in net.items():
-        LedgerAccount.objects.filter(pk=pk).update(balance=accounts[pk].balance + amount)
+    with transaction.atomic():  # a savepoint when nested: a refusal leaves the caller usable
+        wallet_ids = sorted(
+            {line.account.pk for line in lines if line.account.kind == LedgerAccount.Kind.MEMBER_WALLET}
+        )
+        # Lock first, then look for an earlier post with this key: a racing twin that got the
+        # lock first has committed by the time we hold it, so we see its row. (Posts that touch
+        # no wallet are made under a lock of their business object: a withdrawal, a top-up.)
+        wallets = {
+            a.pk: a
+            for a in LedgerAccount.objects.select_for_update().filter(pk__in=wallet_ids).order_by("pk")
+        }
+        existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            if not _same(existing, kind, net):
+                raise IdempotencyConflict
+            return existing
+        for pk, wallet in wallets.items():
+            if wallet.balance + net[pk] < 0:
+                raise InsufficientFunds
+        entry_set = LedgerTransaction.objects.create(
+            idempotency_key=idempotency_key, kind=kind, memo=memo[:300], created_by=created_by
+        )
+        LedgerEntry.objects.bulk_create(
+            LedgerEntry(transaction=entry_set, account_id=pk, amount=amount) for pk, amount in net.items()
+        )
+        # New balances are computed here from the locked rows, not in SQL: SQLite keeps decimals
+        # as floating point, so `balance + amount` in SQL would drift.
+        for pk, wallet in wallets.items():
+            LedgerAccount.objects.filter(pk=pk).update(balance=wallet.balance + net[pk])
     return entry_set

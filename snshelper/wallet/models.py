@@ -43,7 +43,8 @@ class AppendOnlyModel(models.Model):
 
 class LedgerAccount(models.Model):
     """Amounts are credit-positive: a member wallet's balance is what we owe the member; the
-    bank-clearing account runs negative by what we hold in the bank."""
+    bank-clearing account runs negative by what we hold in the bank. ``balance`` is a cache kept
+    for member wallets only (system accounts: the sum of their entries)."""
 
     class Kind(models.TextChoices):
         MEMBER_WALLET = "member_wallet", _("Member wallet")

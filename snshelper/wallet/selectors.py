@@ -26,6 +26,13 @@ def balance_from_entries(account: LedgerAccount) -> Decimal:
     return sum(entries.values_list("amount", flat=True).iterator(), Decimal(0))
 
 
+def balance_of(account: LedgerAccount) -> Decimal:
+    """Any account's balance: member wallets keep it cached; system accounts are summed."""
+    if account.kind == LedgerAccount.Kind.MEMBER_WALLET:
+        return account.balance
+    return balance_from_entries(account)
+
+
 def statement(member) -> QuerySet[LedgerEntry]:
     """A member's wallet movements, newest first."""
     return (
