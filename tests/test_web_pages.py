@@ -31,6 +31,10 @@ MEMBER_PAGES = [
     "/wallet/",
     "/wallet/top-up/promptpay/",
     "/wallet/top-up/bank-transfer/",
+    "/orders/",
+    "/orders/new/",
+    "/orders/mass/",
+    "/wallet/withdraw/",
 ]
 
 

@@ -1,0 +1,28 @@
+"""Reads of a member's own orders."""
+
+from django.db.models import Q, QuerySet
+
+from snshelper.orders.models import Order, Status
+
+
+def orders_for(member, *, search: str = "", status: str = "") -> QuerySet[Order]:
+    """The member's orders, newest first, optionally searched (number or link) and filtered."""
+    orders = Order.objects.filter(member=member).select_related("service").order_by("-created_at", "-id")
+    search = search.strip().lstrip("#")
+    if search:
+        condition = Q(link__icontains=search)
+        if search.isdigit():
+            condition |= Q(pk=int(search))
+        orders = orders.filter(condition)
+    if status in Status.values:
+        orders = orders.filter(status=status)
+    return orders
+
+
+def order_for(member, pk: int) -> Order | None:
+    return (
+        Order.objects.filter(member=member, pk=pk)
+        .select_related("service__category__platform")
+        .prefetch_related("transitions", "refills", "cancel_requests")
+        .first()
+    )
