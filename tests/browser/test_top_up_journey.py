@@ -1,9 +1,15 @@
-"""A member tops up by PromptPay on a phone; finance approves on the staff page; the balance shows."""
+"""The demo member tops up by PromptPay on a phone; demo finance approves it on the staff page;
+the balance shows it."""
+
+from decimal import Decimal
 
 import pytest
 
+from snshelper.accounts.models import Member
+from snshelper.core import demo
+from snshelper.wallet import selectors
 from tests.browser.conftest import Journey
-from tests.conftest import PASSWORD, totp_code
+from tests.conftest import totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -11,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _sign_in(page, email, secret=None):
     page.goto("/accounts/login/")
     page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").fill(demo.DEMO_PASSWORD)
     page.locator("main form button[type=submit]").click()
     if secret:
         page.wait_for_url("**/2fa/authenticate/")
@@ -20,7 +26,10 @@ def _sign_in(page, email, secret=None):
     page.wait_for_url("**/dashboard/")
 
 
-def test_promptpay_top_up_approved_by_finance(journey, chromium, live_server, member, make_staff):
+def test_demo_member_tops_up_by_promptpay_and_demo_finance_approves(journey, chromium, live_server):
+    accounts = {account.email: account for account in demo.load_demo()}
+    member = Member.objects.get(email="member@demo.test")
+    before = selectors.balance(member)
     page = journey.page
     _sign_in(page, member.email)
     page.get_by_role("button", name="English").click()
@@ -38,11 +47,11 @@ def test_promptpay_top_up_approved_by_finance(journey, chromium, live_server, me
     assert page.get_by_test_id("top-up-status").inner_text() == "Being checked by our finance team"
     reference = page.url.rstrip("/").rsplit("/", 1)[-1]
 
-    finance, secret = make_staff("finance")
+    finance = accounts["finance@demo.test"]
     desk = Journey(
         chromium.new_context(base_url=live_server.url, locale="en-US"), live_server.url, "finance-desk"
     )
-    _sign_in(desk.page, finance.email, secret)
+    _sign_in(desk.page, finance.email, finance.totp_secret)
     desk.page.get_by_role("link", name="Top-ups to approve").click()
     card = desk.page.get_by_test_id(f"review-{reference}")
     assert member.member_id in card.inner_text() and member.email not in card.inner_text()
@@ -52,7 +61,8 @@ def test_promptpay_top_up_approved_by_finance(journey, chromium, live_server, me
     desk.context.close()
 
     page.goto("/dashboard/")
-    assert page.get_by_test_id("dashboard-balance").inner_text() == "฿350.00"
+    assert selectors.balance(member) == before + Decimal("350")
+    assert page.get_by_test_id("dashboard-balance").inner_text() == f"฿{before + 350:,.2f}"
     page.goto("/wallet/")
     journey.shot("balance-after-top-up")
     assert journey.foreign_requests() == [] and desk.foreign_requests() == []
