@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from snshelper.core import clock
+from snshelper.core.errors import DomainError
 
 SIGNATURES = {
     "jpeg": (b"\xff\xd8\xff",),
@@ -21,10 +22,8 @@ CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/p
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "pdf": "pdf"}
 
 
-class UploadRefused(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class UploadRefused(DomainError):
+    message = _("This file cannot be accepted.")
 
 
 @dataclass(frozen=True)

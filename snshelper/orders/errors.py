@@ -2,13 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.core.errors import DomainError
 
-class OrderError(Exception):
+
+class OrderError(DomainError):
     message = _("Incorrect request")
-
-    def __init__(self, message=None):
-        super().__init__(message or self.message)
-        self.message = message or self.message
 
 
 class IncorrectService(OrderError):

@@ -2,13 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.core.errors import DomainError
 
-class WalletError(Exception):
+
+class WalletError(DomainError):
     message = _("The payment could not be made.")
-
-    def __init__(self, message=None):
-        super().__init__(message or self.message)
-        self.message = message or self.message
 
 
 class InsufficientFunds(WalletError):
