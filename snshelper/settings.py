@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "snshelper.wallet",
     "snshelper.orders",
     "snshelper.staff",
+    "snshelper.providers",
+    "snshelper.api",
+    "ninja",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -220,6 +223,16 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- APIs ----------------------------------------------------------------------------------------
+# Requests per key ("count/seconds"), and failed key attempts per IP address before even a right
+# key is refused for the rest of the window (guessing keys is slowed to a crawl).
+API_KEY_RATE = env.str("API_KEY_RATE", default="600/60")
+API_KEY_FAILURE_RATE = env.str("API_KEY_FAILURE_RATE", default="20/600")
+# Upstream providers: how long forwarding waits, how often it retries a connection that failed
+# before anything was sent, and how many orders one multiple-status call asks about.
+PROVIDER_MAX_SEND_ATTEMPTS = env.int("PROVIDER_MAX_SEND_ATTEMPTS", default=8)
+PROVIDER_STATUS_BATCH = 100
 MFA_ADAPTER = "snshelper.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SNS Helper"

@@ -12,6 +12,9 @@ urlpatterns = [
     path("orders/", include("snshelper.orders.urls")),
     path("staff/orders/", include("snshelper.orders.staff_urls")),
     path("wallet/", include("snshelper.wallet.urls")),
+    path("staff/providers/", include("snshelper.providers.staff_urls")),
+    path("api/", include("snshelper.api.urls")),
+    path("api/", include("snshelper.api.v1_urls")),
     path("admin/", admin.site.urls),
     path("", include("snshelper.web.urls")),
 ]

@@ -1,0 +1,40 @@
+"""API keys: a member's programs order with them (API v2 ``key``, JSON API bearer token).
+
+The secret is shown once, when made or rotated; we keep only its SHA-256 hash (a random
+160-bit secret needs no slow hash) and its first characters, so the member can tell keys apart.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from snshelper.core import clock
+
+
+class ApiKey(models.Model):
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    allowed_ips = models.TextField(
+        _("allowed IP addresses"),
+        blank=True,
+        help_text=_("One address or network (CIDR) per line; empty allows any address."),
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["member"], condition=Q(revoked_at=None), name="api_key_live")]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,35 @@
+"""Personal data in the API app: the member's key (a credential) and where it was used from."""
+
+from snshelper.privacy.registry import Category, Purpose, not_personal, personal_data
+
+personal_data(
+    "api.ApiKey",
+    "secret_hash",
+    category=Category.CREDENTIAL,
+    purpose=Purpose.MEMBERSHIP,
+    retention="membership",
+    important=True,
+    encrypted_by="snshelper.api.services._hash (SHA-256: the secret itself is never stored)",
+)
+personal_data(
+    "api.ApiKey",
+    "last_used_ip",
+    category=Category.ONLINE_IDENTIFIER,
+    purpose=Purpose.SECURITY,
+    retention="membership",
+)
+personal_data(
+    "api.ApiKey",
+    "last_used_at",
+    category=Category.USAGE_RECORD,
+    purpose=Purpose.SECURITY,
+    retention="membership",
+)
+personal_data(
+    "api.ApiKey",
+    "allowed_ips",
+    category=Category.ONLINE_IDENTIFIER,
+    purpose=Purpose.SECURITY,
+    retention="membership",
+)
+not_personal("api.ApiKey", "name", reason="A label the member gives a key, such as 'my panel'.")

@@ -1,0 +1,128 @@
+"""Writes for API keys: make, rotate, revoke, and authenticate a request's key."""
+
+import hashlib
+import ipaddress
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from snshelper.api.errors import InvalidApiKey, InvalidKeyFields, TooManyRequests
+from snshelper.api.models import ApiKey
+from snshelper.core import clock, ratelimit
+
+# Touch last_used_at at most once a minute per key: a busy reseller must not write on every call.
+LAST_USED_PRECISION_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class NewSecret:
+    key: ApiKey
+    secret: str  # shown to the member once, never stored
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _new_secret() -> tuple[str, str, str]:
+    secret = secrets.token_hex(20)  # 40 hex characters: what every API v2 client accepts as a key
+    return secret, secret[:6], _hash(secret)
+
+
+def _networks(text: str) -> str:
+    """Normalise the allowed-IP list; raise InvalidKeyFields on anything that is not an address."""
+    networks = []
+    for item in (text or "").replace(",", "\n").split():
+        try:
+            networks.append(str(ipaddress.ip_network(item.strip(), strict=False)))
+        except ValueError:
+            raise InvalidKeyFields from None
+    return "\n".join(networks)
+
+
+def _name(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise InvalidKeyFields
+    return name
+
+
+def create_key(*, member, name: str, allowed_ips: str = "") -> NewSecret:
+    secret, prefix, digest = _new_secret()
+    key = ApiKey.objects.create(
+        member=member,
+        name=_name(name),
+        allowed_ips=_networks(allowed_ips),
+        prefix=prefix,
+        secret_hash=digest,
+        created_at=clock.now(),
+    )
+    return NewSecret(key, secret)
+
+
+def update_key(*, member, key_id: int, name: str, allowed_ips: str) -> ApiKey:
+    key = ApiKey.objects.get(pk=key_id, member=member, revoked_at=None)
+    key.name, key.allowed_ips = _name(name), _networks(allowed_ips)
+    key.save(update_fields=["name", "allowed_ips"])
+    return key
+
+
+@transaction.atomic
+def rotate_key(*, member, key_id: int) -> NewSecret:
+    """A new secret for the same key (name, IP list kept); the old secret stops working at once."""
+    key = ApiKey.objects.select_for_update().get(pk=key_id, member=member, revoked_at=None)
+    secret, key.prefix, key.secret_hash = _new_secret()
+    key.rotated_at = clock.now()
+    key.save(update_fields=["prefix", "secret_hash", "rotated_at"])
+    return NewSecret(key, secret)
+
+
+def revoke_key(*, member, key_id: int) -> ApiKey:
+    key = ApiKey.objects.get(pk=key_id, member=member)
+    if key.revoked_at is None:
+        key.revoked_at = clock.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+def _ip_allowed(key: ApiKey, ip: str | None) -> bool:
+    if not key.allowed_ips:
+        return True
+    if not ip:
+        return False
+    address = ipaddress.ip_address(ip)
+    return any(address in ipaddress.ip_network(net) for net in key.allowed_ips.split())
+
+
+def authenticate(*, secret: str, ip: str | None) -> ApiKey:
+    """The live key this secret belongs to, checked against its IP list and rate limits.
+
+    Wrong, revoked and wrong-address keys all raise InvalidApiKey (one answer: no oracle).
+    Failed attempts are counted per address; past the limit even a right key gets 429 for the
+    rest of the window, so guessing keys is slowed to a crawl.
+    """
+    ip_ident = ip or "unknown"
+    verdict = ratelimit.exceeded("api-key-fail", ip_ident, settings.API_KEY_FAILURE_RATE)
+    if not verdict.allowed:
+        raise TooManyRequests(verdict.retry_after)
+    secret = (secret or "").strip()
+    key = None
+    if secret and len(secret) <= 200:
+        key = (
+            ApiKey.objects.select_related("member")
+            .filter(secret_hash=_hash(secret), revoked_at=None, member__is_active=True)
+            .first()
+        )
+    if key is None or not _ip_allowed(key, ip):
+        ratelimit.hit("api-key-fail", ip_ident, settings.API_KEY_FAILURE_RATE)
+        raise InvalidApiKey
+    verdict = ratelimit.hit("api-key", str(key.pk), settings.API_KEY_RATE)
+    if not verdict.allowed:
+        raise TooManyRequests(verdict.retry_after)
+    now = clock.now()
+    if key.last_used_at is None or (now - key.last_used_at).total_seconds() >= LAST_USED_PRECISION_SECONDS:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now, last_used_ip=ip)
+        key.last_used_at, key.last_used_ip = now, ip
+    return key

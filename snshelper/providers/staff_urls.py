@@ -1,0 +1,4 @@
+"""Staff pages for upstream providers."""
+
+app_name = "providers_staff"
+urlpatterns = []
