@@ -79,6 +79,12 @@ class Service(Translated):
 
     class Fulfilment(models.TextChoices):
         MANUAL = "manual", _("Our staff (manual queue)")
+        PROVIDER = "provider", _("An upstream provider (API v2)")
+
+    class Rounding(models.TextChoices):
+        CENTS = "0.01", _("Up to the satang (0.01)")
+        TENTHS = "0.1", _("Up to 0.1")
+        WHOLE = "1", _("Up to a whole baht")
 
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="services")
     type = models.CharField(_("type"), max_length=32, choices=Type.choices, default=Type.DEFAULT)
@@ -106,6 +112,21 @@ class Service(Translated):
         _("average completion time (minutes)"), null=True, blank=True
     )
     fulfilment = models.CharField(max_length=16, choices=Fulfilment.choices, default=Fulfilment.MANUAL)
+    # Provider mapping and markup: our rate = provider's rate × exchange rate × (1 + percent / 100)
+    # + fixed, rounded up. Re-syncs recompute it from these; they are never changed silently.
+    provider_service = models.ForeignKey(
+        "providers.ProviderService",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="our_services",
+        verbose_name=_("provider's service"),
+    )
+    markup_percent = models.DecimalField(
+        _("markup (%)"), max_digits=7, decimal_places=2, default=Decimal("0")
+    )
+    markup_fixed = models.DecimalField(_("markup (fixed, per 1,000)"), default=Decimal("0"), **RATE)
+    rounding = models.CharField(_("rounding"), max_length=4, choices=Rounding.choices, default=Rounding.CENTS)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -119,6 +140,10 @@ class Service(Translated):
             models.CheckConstraint(
                 condition=Q(max_quantity__gte=models.F("min_quantity")), name="max_not_below_min"
             ),
+            models.CheckConstraint(
+                condition=Q(fulfilment="manual") | Q(provider_service__isnull=False),
+                name="provider_fulfilment_needs_mapping",
+            ),
         ]
 
     @property
@@ -128,6 +153,10 @@ class Service(Translated):
     @property
     def platform(self) -> Platform:
         return self.category.platform
+
+    @property
+    def by_provider(self) -> bool:
+        return self.fulfilment == self.Fulfilment.PROVIDER
 
     @property
     def refillable(self) -> bool:

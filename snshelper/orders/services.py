@@ -177,6 +177,10 @@ def place_order(*, member, request: OrderRequest, idempotency_key: str = "") -> 
             memo=f"Order #{order.pk}",
         )
         OrderTransition.objects.create(order=order, from_status="", to_status=Status.PENDING, at=now)
+        if service.by_provider:
+            from snshelper.providers import forwarding  # providers build on orders, not the reverse
+
+            forwarding.enqueue(order)  # in this transaction: no order is lost between commit and queue
     return order
 
 
@@ -244,9 +248,88 @@ def transition(
         remains=order.remains,
         at=order.updated_at,
     )
-    if to == Status.IN_PROGRESS and order.runs and not order.drip_runs.exists():
-        _schedule_runs(order)
+    if to == Status.IN_PROGRESS and order.runs and not _by_provider(order) and not order.drip_runs.exists():
+        _schedule_runs(order)  # a provider runs its own drip-feed
     return order
+
+
+def _by_provider(order: Order) -> bool:
+    return Service.objects.filter(pk=order.service_id, fulfilment=Service.Fulfilment.PROVIDER).exists()
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    """What a provider says of one of our orders."""
+
+    order_id: int
+    status: str
+    start_count: int | None = None
+    remains: int | None = None
+
+
+def _provider_target(order: Order, update: StatusUpdate) -> tuple[str, int | None]:
+    """The status and remains to apply; a Partial with nothing delivered is a cancel."""
+    status, remains = update.status, update.remains
+    if status == Status.PARTIAL and remains is not None and remains >= order.total_quantity:
+        return Status.CANCELED, order.total_quantity
+    if status == Status.COMPLETED:
+        return status, 0
+    return status, remains
+
+
+@transaction.atomic
+def apply_provider_statuses(updates: list[StatusUpdate], *, reason: str = "Provider status") -> int:
+    """Apply a batch of provider reports through the state machine; returns how many orders
+    changed. One lock query for the batch; moves without money (started, counts, completed) are
+    written in bulk; a Partial or Canceled goes through ``transition`` (its refund, exactly once).
+    A report the table does not allow (a final order said to be running again) is ignored."""
+    if not updates:
+        return 0
+    locked = {o.pk: o for o in Order.objects.select_for_update().filter(pk__in=[u.order_id for u in updates])}
+    now, changed, history, with_money = clock.now(), [], [], []
+    for update in updates:
+        order = locked.get(update.order_id)
+        if order is None:
+            continue
+        status, remains = _provider_target(order, update)
+        start_count = update.start_count if update.start_count is not None else order.start_count
+        if status == order.status:
+            if (start_count, remains if remains is not None else order.remains) != (
+                order.start_count,
+                order.remains,
+            ):
+                order.start_count = start_count
+                order.remains = remains if remains is not None else order.remains
+                order.updated_at = now
+                changed.append(order)
+            continue
+        if status not in TRANSITIONS[order.status]:
+            continue
+        if status in (Status.PARTIAL, Status.CANCELED):
+            with_money.append((order, status, start_count, remains))
+            continue
+        history.append(
+            OrderTransition(
+                order=order,
+                from_status=order.status,
+                to_status=status,
+                reason=reason,
+                start_count=start_count,
+                remains=remains if remains is not None else order.remains,
+                at=now,
+            )
+        )
+        order.status, order.start_count, order.updated_at = status, start_count, now
+        order.remains = remains if remains is not None else order.remains
+        changed.append(order)
+    if changed:
+        Order.objects.bulk_update(changed, ["status", "start_count", "remains", "updated_at"])
+        OrderTransition.objects.bulk_create(history)
+    for order, status, start_count, remains in with_money:
+        if status == Status.PARTIAL and (remains is None or not 0 < remains < order.total_quantity):
+            continue  # a Partial without a usable remains cannot be refunded right: left for staff
+        transition(order=order, to=status, reason=reason, start_count=start_count, remains=remains)
+    return len(changed) + len(with_money)
 
 
 def _count(value, *, required: bool) -> int | None:

@@ -1,15 +1,19 @@
 """Reads for staff work on orders (kept apart from the member's order reads)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from snshelper.catalog.models import Service
 from snshelper.orders.models import ACTIVE, OPEN_REFILL, CancelRequest, DripFeedRun, Order, RefillRequest
 
 
 def manual_queue() -> QuerySet[Order]:
-    """Orders our own staff fulfil that are not finished, oldest first."""
+    """Orders our own staff fulfil that are not finished, oldest first (with provider orders
+    staff took over by hand)."""
     return (
-        Order.objects.filter(status__in=ACTIVE, service__fulfilment=Service.Fulfilment.MANUAL)
+        Order.objects.filter(
+            Q(service__fulfilment=Service.Fulfilment.MANUAL) | Q(forwarding__state="manual"),
+            status__in=ACTIVE,
+        )
         .select_related("service__category__platform", "member")
         .order_by("created_at", "id")
     )
@@ -28,6 +32,7 @@ def open_refills() -> QuerySet[RefillRequest]:
 def open_cancel_requests() -> QuerySet[CancelRequest]:
     return (
         CancelRequest.objects.filter(status=CancelRequest.Status.PENDING)
+        .exclude(order__forwarding__state="sent")  # a provider's order: its provider is asked
         .select_related("order__service", "order__member")
         .order_by("requested_at", "id")
     )

@@ -1,0 +1,491 @@
+"""Orders on their way to providers and back: forwarding, reconciliation, status sync, refill
+and cancel requests passed on.
+
+The rule that shapes this module: an ``add`` whose reply was lost is never repeated blindly. A
+forwarding row says ``sending`` (committed) before the request leaves; only an answer moves it on.
+No answer → ``unconfirmed``: looked up with the same idempotency key when the provider honours
+such keys, otherwise put to staff with what is known.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from snshelper.core import clock
+from snshelper.orders import errors as order_errors
+from snshelper.orders import services as orders
+from snshelper.orders.models import ACTIVE, OPEN_REFILL, CancelRequest, Order, RefillRequest, RefillStatus
+from snshelper.providers.client import NoAnswer, ProviderClient, ProviderError, Refused, Unreachable
+from snshelper.providers.models import (
+    ForwardedCancel,
+    ForwardedRefill,
+    Forwarding,
+    Provider,
+    ProviderCall,
+)
+
+State = Forwarding.State
+# Order fields a provider needs, and nothing else: no name, email, phone or bank data leaves us.
+TYPE_FIELDS = ("usernames", "hashtags", "username", "hashtag", "media", "answer_number")
+MISSING_BEFORE_STAFF = 3  # "Incorrect order ID" answers in a row before staff are asked to look
+
+
+# --- Talking to a provider -------------------------------------------------------------------
+
+
+class Calls:
+    """Collects how each call went; written in one query when the work is done."""
+
+    def __init__(self, provider: Provider):
+        self.provider, self.rows = provider, []
+
+    def __call__(self, call):
+        self.rows.append(
+            ProviderCall(
+                provider=self.provider,
+                action=call.action,
+                ok=call.ok,
+                outcome=call.outcome,
+                milliseconds=call.milliseconds,
+                at=clock.now(),
+            )
+        )
+
+    def flush(self):
+        if self.rows:
+            ProviderCall.objects.bulk_create(self.rows)
+            self.rows = []
+
+
+class connect:  # noqa: N801 - used as a context manager: `with connect(provider) as client:`
+    """A client for the provider whose calls are logged (for the error rate) when done."""
+
+    def __init__(self, provider: Provider):
+        self.calls = Calls(provider)
+        self.client = ProviderClient(
+            url=provider.api_url,
+            key=provider.api_key,
+            timeout=float(provider.timeout_seconds),
+            on_call=self.calls,
+        )
+
+    def __enter__(self) -> ProviderClient:
+        return self.client
+
+    def __exit__(self, *exc):
+        self.client.close()
+        self.calls.flush()
+
+
+def idempotency_key(order_id: int) -> str:
+    """The key we send with ``add``: the same for every attempt at one order, and distinct
+    between installations sharing one provider account."""
+    installation = hashlib.sha256(f"{settings.SECRET_KEY}:providers".encode()).hexdigest()[:10]
+    return f"sh-{installation}-{order_id}"
+
+
+def add_params(order: Order) -> dict:
+    """What ``add`` sends: the provider's service id and the order's own fields, nothing more."""
+    service = order.service.provider_service
+    params = {"service": service.external_id, "link": order.link}
+    if order.service.type == "Custom Comments":
+        params["comments"] = order.comments
+    elif order.service.type != "Package":
+        params["quantity"] = order.quantity
+    if order.runs:
+        params.update(runs=order.runs, interval=order.interval)
+    for name in TYPE_FIELDS:
+        if order.type_fields.get(name) not in (None, ""):
+            params[name] = order.type_fields[name]
+    params["idempotency_key"] = idempotency_key(order.pk)
+    return params
+
+
+# --- Forwarding ------------------------------------------------------------------------------
+
+
+def enqueue(order: Order) -> Forwarding | None:
+    """Inside the order's own transaction: record that it must go to its provider, and queue the
+    job once the transaction commits. Manual services need nothing: the staff queue lists them."""
+    if not order.service.by_provider:
+        return None
+    forwarding = Forwarding.objects.create(
+        order=order, provider=order.service.provider_service.provider, next_attempt_at=clock.now()
+    )
+    from snshelper.providers.tasks import forward_order
+
+    transaction.on_commit(lambda: forward_order(order.pk))
+    return forwarding
+
+
+def backoff(attempts: int) -> timedelta:
+    """10 s, 20 s, 40 s, ... capped at 30 minutes."""
+    return timedelta(seconds=min(10 * 2 ** max(attempts - 1, 0), 1800))
+
+
+def _claim(order_id: int) -> Forwarding | None:
+    """Move a forwarding to ``sending`` and commit that before anything leaves us. Only a queued
+    order, or an unconfirmed one at a provider that honours idempotency keys, is claimed."""
+    with transaction.atomic():
+        forwarding = (
+            Forwarding.objects.select_for_update()
+            .select_related("provider", "order__service__provider_service")
+            .filter(pk=order_id, state__in=(State.QUEUED, State.UNCONFIRMED))
+            .first()
+        )
+        if forwarding is None or forwarding.next_attempt_at > clock.now():
+            return None
+        if forwarding.state == State.UNCONFIRMED and not forwarding.provider.supports_idempotency:
+            return None  # nothing can look it up safely: staff decide
+        if forwarding.order.status != "Pending":  # canceled by staff meanwhile: nothing to send
+            forwarding.state = State.ABANDONED
+            forwarding.save(update_fields=["state"])
+            return None
+        forwarding.previous_state = forwarding.state
+        forwarding.state = State.SENDING
+        forwarding.attempts += 1
+        forwarding.sent_at = forwarding.sent_at or clock.now()
+        forwarding.save(update_fields=["state", "attempts", "sent_at"])
+    return forwarding
+
+
+def _record(forwarding: Forwarding, **changes) -> Forwarding:
+    for name, value in changes.items():
+        setattr(forwarding, name, value)
+    Forwarding.objects.filter(pk=forwarding.pk, state=State.SENDING).update(**changes)
+    return forwarding
+
+
+def forward(order_id: int) -> Forwarding | None:
+    """Send a queued order's ``add``; look up an unconfirmed one (providers honouring keys)."""
+    forwarding = _claim(order_id)
+    if forwarding is None:
+        return None
+    looking_up = forwarding.previous_state == State.UNCONFIRMED
+    now = clock.now()
+    with connect(forwarding.provider) as client:
+        try:
+            external_id = client.add(**add_params(forwarding.order))
+        except Unreachable as error:
+            state = State.UNCONFIRMED if looking_up else State.QUEUED
+            return _record(
+                forwarding,
+                state=state,
+                last_error=error.detail,
+                next_attempt_at=now + backoff(forwarding.attempts),
+            )
+        except NoAnswer as error:
+            return _record(
+                forwarding,
+                state=State.UNCONFIRMED,
+                last_error=error.detail,
+                next_attempt_at=now + backoff(forwarding.attempts),
+            )
+        except Refused as error:
+            if looking_up:  # the first request may still have made an order: never conclude "not there"
+                return _record(
+                    forwarding,
+                    state=State.UNCONFIRMED,
+                    last_error=error.detail,
+                    next_attempt_at=now + backoff(forwarding.attempts),
+                )
+            return _record(forwarding, state=State.REFUSED, last_error=error.detail)
+    return _record(
+        forwarding,
+        state=State.SENT,
+        external_id=external_id,
+        confirmed_at=now,
+        last_error="",
+        provider_currency=forwarding.provider.currency,
+    )
+
+
+def stale_sending_cutoff(provider: Provider):
+    return clock.now() - timedelta(seconds=float(provider.timeout_seconds) * 2 + 60)
+
+
+def forward_due(limit: int = 500) -> int:
+    """The periodic sweep: queued orders whose time has come, unconfirmed ones to look up, and
+    ``sending`` rows left by a worker that died mid-call (now unconfirmed: the call may have
+    reached the provider)."""
+    for provider in Provider.objects.filter(is_active=True):
+        Forwarding.objects.filter(
+            provider=provider, state=State.SENDING, sent_at__lt=stale_sending_cutoff(provider)
+        ).update(
+            state=State.UNCONFIRMED, last_error="worker stopped while sending", next_attempt_at=clock.now()
+        )
+    due = list(
+        Forwarding.objects.filter(
+            Q(state=State.QUEUED) | Q(state=State.UNCONFIRMED, provider__supports_idempotency=True),
+            provider__is_active=True,
+            next_attempt_at__lte=clock.now(),
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for order_id in due:
+        forward(order_id)
+    return len(due)
+
+
+# --- Staff decisions on orders that did not go through ---------------------------------------
+
+
+@transaction.atomic
+def _locked(order_id: int, states) -> Forwarding:
+    forwarding = Forwarding.objects.select_for_update().get(pk=order_id)
+    if forwarding.state not in states:
+        raise order_errors.TransitionNotAllowed
+    return forwarding
+
+
+@transaction.atomic
+def record_external_id(*, order_id: int, external_id: str, by) -> Forwarding:
+    """Staff found the order at the provider (their panel): record its id; sync takes over."""
+    forwarding = _locked(order_id, (State.UNCONFIRMED, State.REFUSED, State.QUEUED))
+    external_id = (external_id or "").strip()
+    if not external_id or len(external_id) > 50:
+        raise order_errors.InvalidOrderFields
+    forwarding.state, forwarding.external_id = State.SENT, external_id
+    forwarding.confirmed_at, forwarding.last_error = clock.now(), f"confirmed by staff #{by.pk}"
+    forwarding.save(update_fields=["state", "external_id", "confirmed_at", "last_error"])
+    return forwarding
+
+
+@transaction.atomic
+def send_again(*, order_id: int, by) -> Forwarding:
+    """Staff checked that the provider does not have it (or fixed why it was refused): send it."""
+    forwarding = _locked(order_id, (State.UNCONFIRMED, State.REFUSED))
+    forwarding.state, forwarding.next_attempt_at = State.QUEUED, clock.now()
+    forwarding.last_error = f"sent again by staff #{by.pk}"
+    forwarding.save(update_fields=["state", "next_attempt_at", "last_error"])
+    from snshelper.providers.tasks import forward_order
+
+    transaction.on_commit(lambda: forward_order(order_id))
+    return forwarding
+
+
+@transaction.atomic
+def cancel_unsent(*, order_id: int, by, reason: str) -> Forwarding:
+    """The order will not reach the provider: cancel it with a full refund (once)."""
+    forwarding = _locked(order_id, (State.UNCONFIRMED, State.REFUSED, State.QUEUED))
+    orders.transition(order=forwarding.order, to="Canceled", by=by, reason=reason or forwarding.last_error)
+    forwarding.state = State.ABANDONED
+    forwarding.save(update_fields=["state"])
+    return forwarding
+
+
+@transaction.atomic
+def move_to_manual(*, order_id: int, by) -> Forwarding:
+    """Our staff will fulfil it by hand instead: it joins the manual queue."""
+    forwarding = _locked(order_id, (State.UNCONFIRMED, State.REFUSED, State.QUEUED))
+    forwarding.state = State.MANUAL
+    forwarding.last_error = f"moved to the manual queue by staff #{by.pk}"
+    forwarding.save(update_fields=["state", "last_error"])
+    return forwarding
+
+
+# --- Status sync -----------------------------------------------------------------------------
+
+
+@dataclass
+class SyncResult:
+    orders: int = 0
+    calls: int = 0
+    changed: int = 0
+    missing: int = 0
+    failed_calls: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def sync_statuses(provider: Provider, *, batch: int | None = None) -> SyncResult:
+    """Ask the provider about every active order it holds, ``batch`` ids a call (at most 100),
+    and apply what it says through the order state machine."""
+    batch = min(batch or settings.PROVIDER_STATUS_BATCH, 100)
+    result = SyncResult()
+    last = 0
+    with connect(provider) as client:
+        while True:
+            rows = list(
+                Forwarding.objects.filter(
+                    provider=provider, state=State.SENT, order__status__in=ACTIVE, pk__gt=last
+                )
+                .order_by("pk")
+                .values_list("pk", "external_id", "provider_charge", "missing_count")[:batch]
+            )
+            if not rows:
+                break
+            last = rows[-1][0]
+            result.orders += len(rows)
+            result.calls += 1
+            try:
+                reports = client.statuses([external for _, external, _, _ in rows])
+            except ProviderError as error:
+                result.failed_calls += 1
+                result.errors.append(error.detail)
+                continue
+            _apply(rows, reports, result)
+    Provider.objects.filter(pk=provider.pk).update(statuses_synced_at=clock.now())
+    return result
+
+
+def _apply(rows, reports, result: SyncResult) -> None:
+    updates, touched = [], []
+    for order_id, external_id, charge, missing in rows:
+        report = reports.get(external_id)
+        if report is None or isinstance(report, str):
+            result.missing += 1
+            touched.append(Forwarding(pk=order_id, missing_count=missing + 1, provider_charge=charge))
+            continue
+        updates.append(
+            orders.StatusUpdate(
+                order_id=order_id,
+                status=report.status,
+                start_count=report.start_count,
+                remains=report.remains,
+            )
+        )
+        if missing or (report.charge is not None and report.charge != charge):
+            touched.append(
+                Forwarding(
+                    pk=order_id,
+                    missing_count=0,
+                    provider_charge=report.charge if report.charge is not None else charge,
+                )
+            )
+    with transaction.atomic():
+        result.changed += orders.apply_provider_statuses(updates)
+        if touched:
+            Forwarding.objects.bulk_update(touched, ["missing_count", "provider_charge"])
+
+
+# --- Refill and cancel requests, passed on ---------------------------------------------------
+
+
+def _chunks(items, size=100):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def forward_refills(provider: Provider) -> int:
+    """Open refill requests of this provider's orders go to the provider, 100 a call."""
+    refills = list(
+        RefillRequest.objects.filter(
+            order__forwarding__provider=provider,
+            order__forwarding__state=State.SENT,
+            status=RefillStatus.PENDING,
+            forwarded__isnull=True,
+        ).select_related("order__forwarding")
+    )
+    sent = 0
+    with connect(provider) as client:
+        for chunk in _chunks(refills):
+            by_external = {r.order.forwarding.external_id: r for r in chunk}
+            try:
+                answers = client.refills(list(by_external))
+            except ProviderError:
+                continue  # nothing recorded: the next sweep asks again (a refill is harmless twice)
+            for external_id, answer in answers.items():
+                refill = by_external.get(external_id)
+                if refill is None:
+                    continue
+                if isinstance(answer, ProviderError):
+                    ForwardedRefill.objects.create(
+                        refill=refill, provider=provider, state="refused", last_error=answer.detail
+                    )
+                    orders.handle_refill(
+                        refill=refill, to=RefillStatus.REJECTED, by=None, reason=answer.detail
+                    )
+                else:
+                    ForwardedRefill.objects.create(
+                        refill=refill,
+                        provider=provider,
+                        state="sent",
+                        external_id=answer,
+                        sent_at=clock.now(),
+                    )
+                    sent += 1
+    return sent
+
+
+def sync_refills(provider: Provider) -> int:
+    """The provider's word on each refill it holds moves our refill request along."""
+    forwarded = list(
+        ForwardedRefill.objects.filter(
+            provider=provider, state="sent", refill__status__in=OPEN_REFILL
+        ).select_related("refill")
+    )
+    moved = 0
+    with connect(provider) as client:
+        for chunk in _chunks(forwarded):
+            by_external = {f.external_id: f for f in chunk}
+            try:
+                answers = client.refill_statuses(list(by_external))
+            except ProviderError:
+                continue
+            for external_id, answer in answers.items():
+                row = by_external.get(external_id)
+                if row is None or isinstance(answer, ProviderError) or answer == row.refill.status:
+                    continue
+                reason = "Refused by the provider" if answer == RefillStatus.REJECTED else ""
+                orders.handle_refill(refill=row.refill, to=answer, by=None, reason=reason)
+                moved += 1
+    return moved
+
+
+def forward_cancels(provider: Provider) -> int:
+    """Members' cancel requests of this provider's orders go to it; an accepted one ends when the
+    provider reports the order Canceled (the status sync refunds it, once)."""
+    requests = list(
+        CancelRequest.objects.filter(
+            order__forwarding__provider=provider,
+            order__forwarding__state=State.SENT,
+            status=CancelRequest.Status.PENDING,
+            forwarded__isnull=True,
+        ).select_related("order__forwarding")
+    )
+    accepted = 0
+    with connect(provider) as client:
+        for chunk in _chunks(requests):
+            by_external = {c.order.forwarding.external_id: c for c in chunk}
+            try:
+                answers = client.cancels(list(by_external))
+            except ProviderError:
+                continue
+            for external_id, answer in answers.items():
+                request = by_external.get(external_id)
+                if request is None:
+                    continue
+                if isinstance(answer, ProviderError):
+                    ForwardedCancel.objects.create(
+                        cancel_request=request, provider=provider, state="refused", last_error=answer.detail
+                    )
+                    orders.handle_cancel(cancel_request=request, accept=False, by=None, reason=answer.detail)
+                else:
+                    ForwardedCancel.objects.create(
+                        cancel_request=request, provider=provider, state="sent", sent_at=clock.now()
+                    )
+                    accepted += 1
+    return accepted
+
+
+def close_cancel_requests() -> int:
+    """Cancel requests the provider accepted are closed once the order is Canceled (refunded by
+    the status sync); if the order finished otherwise, the request is closed as not canceled."""
+    closed = 0
+    for request in CancelRequest.objects.filter(
+        status=CancelRequest.Status.PENDING, forwarded__state="sent"
+    ).exclude(order__status__in=ACTIVE):
+        accepted = request.order.status == "Canceled"
+        orders.handle_cancel(
+            cancel_request=request,
+            accept=accepted,
+            by=None,
+            reason="" if accepted else "The provider finished the order before it could be canceled",
+        )
+        closed += 1
+    return closed
