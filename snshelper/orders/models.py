@@ -189,3 +189,123 @@ class DripFeedRun(models.Model):
 
     def __str__(self):
         return f"{self.order} run {self.number}"
+
+
+# --- Subscriptions ---------------------------------------------------------------------------
+
+
+class SubscriptionStatus(models.TextChoices):  # API v2 strings, exactly
+    ACTIVE = "Active", _("Active")
+    PAUSED = "Paused", _("Paused")
+    COMPLETED = "Completed", _("Completed")
+    EXPIRED = "Expired", _("Expired")
+    CANCELED = "Canceled", _("Canceled")
+
+
+# The one table of allowed subscription transitions. Completed, Expired and Canceled are final.
+SUBSCRIPTION_TRANSITIONS: dict[str, set[str]] = {
+    SubscriptionStatus.ACTIVE: {
+        SubscriptionStatus.PAUSED,
+        SubscriptionStatus.COMPLETED,
+        SubscriptionStatus.EXPIRED,
+        SubscriptionStatus.CANCELED,
+    },
+    SubscriptionStatus.PAUSED: {
+        SubscriptionStatus.ACTIVE,
+        SubscriptionStatus.EXPIRED,
+        SubscriptionStatus.CANCELED,
+    },
+    SubscriptionStatus.COMPLETED: set(),
+    SubscriptionStatus.EXPIRED: set(),
+    SubscriptionStatus.CANCELED: set(),
+}
+OPEN_SUBSCRIPTION = [SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED]
+
+
+class Subscription(models.Model):
+    """A member's standing order for an account's posts (API v2 type "Subscriptions").
+
+    It is anchored on an ``Order`` (charge 0, link = the username) so API v2 keeps one id space;
+    each post staff record places a child order, charged then (``SubscriptionPost``).
+    """
+
+    order = models.OneToOneField(
+        Order, on_delete=models.CASCADE, primary_key=True, related_name="subscription"
+    )
+    username = models.CharField(_("account"), max_length=500)
+    min = models.PositiveIntegerField(_("minimum per post"))
+    max = models.PositiveIntegerField(_("maximum per post"))
+    posts = models.PositiveIntegerField(_("new posts"), null=True, blank=True)
+    old_posts = models.PositiveIntegerField(_("existing posts"), null=True, blank=True)
+    delay = models.PositiveIntegerField(_("delay (minutes)"), default=0)
+    expiry = models.DateField(_("expiry"), null=True, blank=True)
+    status = models.CharField(
+        max_length=16,
+        choices=SubscriptionStatus.choices,
+        default=SubscriptionStatus.ACTIVE,
+        db_index=True,
+    )
+    posts_done = models.PositiveIntegerField(default=0)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)  # why it paused or ended
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min__gte=1) & Q(max__gte=models.F("min")), name="subscription_min_max"
+            ),
+            models.CheckConstraint(
+                condition=Q(posts__gte=1) | Q(old_posts__gte=1), name="subscription_has_posts"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Subscription {self.order}"
+
+    @property
+    def posts_allowed(self) -> int:
+        return (self.posts or 0) + (self.old_posts or 0)
+
+
+class SubscriptionPost(models.Model):
+    """A post staff recorded on a subscription, and the child order it placed."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="post_orders")
+    link = models.CharField(_("post link"), max_length=500)
+    existing = models.BooleanField(
+        _("existing post"), default=False, help_text=_("Published before the subscription (old_posts).")
+    )
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="subscription_post")
+    due_at = models.DateTimeField(db_index=True)  # created + the subscription's delay
+    created = models.DateTimeField(default=clock.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created", "order_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "link"], name="one_child_order_per_post"),
+        ]
+
+    def __str__(self):
+        return f"{self.subscription} post {self.link}"
+
+
+class SubscriptionTransition(models.Model):
+    """Who moved a subscription from one status to another, when and why."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=SubscriptionStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=SubscriptionStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.subscription} {self.from_status or '∅'} → {self.to_status}"

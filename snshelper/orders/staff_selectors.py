@@ -1,9 +1,20 @@
 """Reads for staff work on orders (kept apart from the member's order reads)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from snshelper.catalog.models import Service
-from snshelper.orders.models import ACTIVE, OPEN_REFILL, CancelRequest, DripFeedRun, Order, RefillRequest
+from snshelper.core import clock
+from snshelper.orders.models import (
+    ACTIVE,
+    OPEN_REFILL,
+    CancelRequest,
+    DripFeedRun,
+    Order,
+    RefillRequest,
+    Subscription,
+    SubscriptionPost,
+    SubscriptionStatus,
+)
 
 
 def manual_queue() -> QuerySet[Order]:
@@ -14,6 +25,8 @@ def manual_queue() -> QuerySet[Order]:
             Q(service__fulfilment=Service.Fulfilment.MANUAL) | Q(forwarding__state="manual"),
             status__in=ACTIVE,
         )
+        .filter(subscription__isnull=True)  # subscriptions are worked from their own cards
+        .exclude(subscription_post__due_at__gt=clock.now())  # a post's order waits out its delay
         .select_related("service__category__platform", "member")
         .order_by("created_at", "id")
     )
@@ -46,4 +59,24 @@ def due_drip_runs() -> QuerySet[DripFeedRun]:
         )
         .select_related("order__service")
         .order_by("due_at", "id")
+    )
+
+
+def active_subscriptions() -> QuerySet[Subscription]:
+    """Subscriptions whose account staff watch for new posts, oldest first, with their counts."""
+    return (
+        Subscription.objects.filter(
+            status=SubscriptionStatus.ACTIVE, order__service__fulfilment=Service.Fulfilment.MANUAL
+        )
+        .select_related("order__service__category__platform", "order__member")
+        .annotate(
+            new_done=Count("post_orders", filter=Q(post_orders__existing=False)),
+            existing_done=Count("post_orders", filter=Q(post_orders__existing=True)),
+            last_post=Subquery(
+                SubscriptionPost.objects.filter(subscription=OuterRef("pk"))
+                .order_by("-created", "-order_id")
+                .values("link")[:1]
+            ),
+        )
+        .order_by("order__created_at", "order_id")
     )

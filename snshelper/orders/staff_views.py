@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from snshelper.orders import services, staff_selectors
+from snshelper.orders import services, staff_selectors, subscriptions
 from snshelper.orders.errors import OrderError
 from snshelper.orders.models import CancelRequest, DripFeedRun, Order, RefillRequest
+from snshelper.wallet.errors import InsufficientFunds
 
 FULFIL = "staff.fulfil_orders"
 
@@ -26,6 +27,7 @@ def queue(request):
             "refills": staff_selectors.open_refills(),
             "cancels": staff_selectors.open_cancel_requests(),
             "runs": staff_selectors.due_drip_runs(),
+            "subscriptions": staff_selectors.active_subscriptions(),
         },
     )
 
@@ -34,6 +36,10 @@ def queue(request):
 @require_POST
 def act(request, pk):
     order = get_object_or_404(Order, pk=pk)
+    subscription = subscriptions.subscription_of(order)
+    if subscription is not None:  # a subscription is worked by recording posts, never started
+        _act_on_subscription(request, subscription)
+        return redirect("orders_staff:queue")
     try:
         services.fulfil(
             order=order,
@@ -49,6 +55,44 @@ def act(request, pk):
             request, _("Order #%(number)s: %(error)s") % {"number": order.pk, "error": error.message}
         )
     return redirect("orders_staff:queue")
+
+
+def _act_on_subscription(request, subscription) -> None:
+    number, action = subscription.pk, request.POST.get("action", "")
+    try:
+        if action == "record_post":
+            child = subscriptions.record_post(
+                subscription=subscription,
+                link=request.POST.get("link", ""),
+                quantity=request.POST.get("quantity") or None,
+                existing=request.POST.get("existing") == "yes",
+                by=request.user,
+            )
+            messages.success(
+                request,
+                _("Subscription #%(number)s: order #%(child)s placed for the post.")
+                % {"number": number, "child": child.pk},
+            )
+        elif action == "cancel":
+            subscriptions.cancel_subscription(
+                subscription=subscription, by=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("Subscription #%(number)s canceled.") % {"number": number})
+        else:
+            raise OrderError
+    except InsufficientFunds:
+        messages.error(
+            request,
+            _(
+                "Subscription #%(number)s: not enough funds on the member's balance. The subscription "
+                "is paused until the member tops up and resumes it; record the post again then."
+            )
+            % {"number": number},
+        )
+    except OrderError as error:
+        messages.error(
+            request, _("Subscription #%(number)s: %(error)s") % {"number": number, "error": error.message}
+        )
 
 
 @permission_required(FULFIL, raise_exception=True)

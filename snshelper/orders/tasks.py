@@ -8,3 +8,6 @@ from snshelper.orders import services
 def release_due_drip_feed_runs():
     """Each minute, drip-feed runs whose time has come join the staff queue."""
     services.release_due_runs()
+
+
+from snshelper.orders import subscription_tasks  # noqa: E402, F401  (djhuey finds only `tasks`)

@@ -5,20 +5,22 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from snshelper.catalog import selectors as catalog
 from snshelper.catalog.models import Service
-from snshelper.orders import selectors, services
+from snshelper.orders import selectors, services, subscriptions
 from snshelper.orders.errors import OrderError
-from snshelper.orders.models import Status
+from snshelper.orders.models import Status, SubscriptionStatus
 from snshelper.orders.services import OrderRequest
 from snshelper.wallet import selectors as wallet_selectors
 from snshelper.wallet.errors import WalletError
 
 TYPE_FIELDS = ("usernames", "answer_number")
+DELAY_CHOICES = (0, 5, 10, 15, 30, 60, 90, 120, 180, 240, 300, 360, 480, 600)  # minutes, as panels offer
 
 
 def _request_from(data, service: Service) -> OrderRequest:
@@ -33,11 +35,36 @@ def _request_from(data, service: Service) -> OrderRequest:
     )
 
 
+def _place(member, service: Service, data):
+    """Place what the form describes: an order, or a subscription for a Subscriptions service."""
+    if service.type == Service.Type.SUBSCRIPTIONS:
+        return subscriptions.place_subscription(
+            member=member,
+            service_id=service.pk,
+            username=data.get("username", ""),
+            min=data.get("min"),
+            max=data.get("max"),
+            posts=data.get("posts"),
+            old_posts=data.get("old_posts"),
+            delay=data.get("delay") or 0,
+            expiry=data.get("expiry"),
+            idempotency_key=data.get("idempotency_key", ""),
+        ).order
+    return services.place_order(
+        member=member, request=_request_from(data, service), idempotency_key=data.get("idempotency_key", "")
+    )
+
+
 def _price(service: Service | None, data) -> dict:
     """The price the member would pay for what they typed so far (None when not computable)."""
     if service is None:
         return {}
     try:
+        if service.type == Service.Type.SUBSCRIPTIONS:  # charged per post, when it is recorded
+            low, high = int(data.get("min") or 0), int(data.get("max") or 0)
+            if not 0 < low <= high:
+                return {"charge": None}
+            return {"per_post": (service.price(low), service.price(high))}
         if service.type == Service.Type.PACKAGE:
             charge = service.rate
         elif service.type == Service.Type.CUSTOM_COMMENTS:
@@ -60,15 +87,15 @@ def new(request):
             error = str(_("Choose a service."))
         else:
             try:
-                order = services.place_order(
-                    member=request.user,
-                    request=_request_from(data, service),
-                    idempotency_key=data.get("idempotency_key", ""),
-                )
+                order = _place(request.user, service, data)
             except (OrderError, WalletError) as refused:
                 error = str(refused.message)
             else:
-                messages.success(request, _("Order #%(number)s placed.") % {"number": order.pk})
+                if service.type == Service.Type.SUBSCRIPTIONS:
+                    placed = _("Subscription #%(number)s placed: each post is charged when it is ordered.")
+                else:
+                    placed = _("Order #%(number)s placed.")
+                messages.success(request, placed % {"number": order.pk})
                 return redirect("orders:detail", pk=order.pk)
     return render(
         request,
@@ -81,6 +108,7 @@ def new(request):
             "price": _price(service, data),
             "balance": wallet_selectors.balance(request.user),
             "idempotency_key": data.get("idempotency_key") or uuid.uuid4().hex,
+            "delay_choices": DELAY_CHOICES,
         },
     )
 
@@ -118,18 +146,53 @@ def order_list(request):
     )
 
 
+SUBSCRIPTION_ACTIONS = {
+    "pause": (
+        subscriptions.pause,
+        _lazy("Subscription paused: no new posts are ordered until you resume it."),
+    ),
+    "resume": (subscriptions.resume, _lazy("Subscription resumed.")),
+    "cancel": (subscriptions.cancel_subscription, _lazy("Subscription canceled.")),
+}
+
+
+def _act_on_subscription(request, subscription) -> None:
+    action, done = SUBSCRIPTION_ACTIONS.get(request.POST.get("action", ""), (None, ""))
+    if action is None:
+        messages.error(request, _("Incorrect request"))
+        return
+    try:
+        action(subscription=subscription, member=request.user)
+    except OrderError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, done)
+
+
 @login_required
 def detail(request, pk):
     order = selectors.order_for(request.user, pk)
     if order is None:
         raise Http404
+    subscription = subscriptions.subscription_of(order)
+    if request.method == "POST":  # the subscription's pause, resume and cancel buttons
+        if subscription is None:
+            return HttpResponseNotAllowed(["GET"])
+        _act_on_subscription(request, subscription)
+        return redirect("orders:detail", pk=order.pk)
     return render(
         request,
         "orders/detail.html",
         {
             "order": order,
-            "refill_until": services.refill_deadline(order),
-            "can_cancel": order.service.cancel_allowed
+            "subscription": subscription,
+            "child_orders": subscriptions.child_orders(subscription) if subscription else None,
+            "short_of_funds": subscription is not None
+            and subscription.status == SubscriptionStatus.PAUSED
+            and subscription.reason == subscriptions.SHORT_OF_FUNDS,
+            "refill_until": None if subscription else services.refill_deadline(order),
+            "can_cancel": subscription is None
+            and order.service.cancel_allowed
             and order.status == Status.PENDING
             and not any(c.status == "pending" for c in order.cancel_requests.all()),
         },
