@@ -3,6 +3,8 @@ record places a child order, charged then, once; a short balance pauses the subs
 ends Completed, Expired or Canceled, and its status reads exactly as API v2's."""
 
 import json
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -22,6 +24,14 @@ from tests.conftest import sign_in
 pytestmark = pytest.mark.django_db
 BANGKOK = ZoneInfo("Asia/Bangkok")
 POST = "https://www.instagram.com/p/Post{}/"
+DISCOVER = """
+import django
+django.setup()
+from django.utils.module_loading import autodiscover_modules
+from huey.contrib.djhuey import HUEY
+autodiscover_modules("tasks")
+print(*(task.name for task in HUEY._registry.periodic_tasks))
+"""
 
 
 @pytest.fixture
@@ -260,6 +270,14 @@ def test_a_post_recorded_after_the_expiry_date_expires_the_subscription_instead(
         record_post(subscription=subscription, link=POST.format(1), quantity=100, by=staff)
     subscription.refresh_from_db()
     assert subscription.status == SubscriptionStatus.EXPIRED and not subscription.post_orders.exists()
+
+
+def test_the_worker_finds_the_expiry_job():
+    """A fresh process, as the huey consumer starts: it looks in each app's ``tasks`` only."""
+    found = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", DISCOVER], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()
+    assert "expire_due_subscriptions" in found
 
 
 # --- API v2 status -------------------------------------------------------------------------------
