@@ -83,12 +83,27 @@ def _quantity_and_fields(service: Service, request: OrderRequest) -> tuple[int, 
     if service.type == Service.Type.PACKAGE:
         return 1, comments, fields
     if service.type == Service.Type.MENTIONS:
-        names = _lines(fields.get("usernames", ""))
+        # Every mention kind of API v2: lists one per line (usernames, hashtags) and single
+        # targets (username, hashtag, media). Without a quantity, the list's lines are the quantity.
+        mentions = {}
+        for name in ("usernames", "hashtags"):
+            value = fields.get(name) or ""
+            lines = _lines("\n".join(map(str, value)) if isinstance(value, list | tuple) else str(value))
+            if lines:
+                mentions[name] = "\n".join(lines)
+        for name in ("username", "hashtag", "media"):
+            value = str(fields.get(name) or "").strip()
+            if len(value) > 500:
+                raise errors.InvalidOrderFields
+            if value:
+                mentions[name] = value
         quantity = _whole(request.quantity, errors.InvalidOrderFields())
-        if quantity is None and not names:
-            raise errors.InvalidOrderFields(_missing("usernames"))
-        fields["usernames"] = "\n".join(names)
-        return quantity if quantity is not None else len(names), comments, fields
+        if quantity is None:
+            listed = mentions.get("usernames") or mentions.get("hashtags")
+            if not listed:
+                raise errors.InvalidOrderFields(_missing("quantity" if mentions else "usernames"))
+            quantity = len(listed.splitlines())
+        return quantity, comments, mentions
     if service.type == Service.Type.POLL:
         answer = _whole(fields.get("answer_number"), errors.InvalidOrderFields(_missing("answer_number")))
         if not answer:
