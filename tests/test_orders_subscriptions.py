@@ -88,6 +88,7 @@ def test_subscribing_opens_an_active_subscription_and_charges_nothing(subscripti
         ({"username": ""}, "Incorrect request: username is missing"),
         ({"username": "not an account!"}, "Incorrect username"),
         ({"delay": 601}, "Incorrect request: delay is at most 600 minutes"),
+        ({"old_posts": 10**12}, "Incorrect request: old_posts is at most 10000"),
         ({"expiry": "2026-12-25"}, "Incorrect expiry: write the date as d/m/Y, e.g. 25/12/2026"),
         ({"expiry": "31/02/2027"}, "Incorrect expiry: write the date as d/m/Y, e.g. 25/12/2026"),
         ({"expiry": "01/06/2026"}, "Incorrect expiry: the date must be in the future"),

@@ -46,6 +46,7 @@ from snshelper.wallet import ledger
 from snshelper.wallet import services as wallet
 
 MAX_DELAY_MINUTES = 600  # the longest delay panels offer (10 hours)
+MAX_POSTS = 10_000  # posts or old_posts of one subscription
 
 # Reasons are stored in English and translated when shown (``{% translate subscription.reason %}``),
 # so each member reads them in their language of the moment; a reason staff type shows as typed.
@@ -178,6 +179,10 @@ def place_subscription(
     new_posts, existing_posts = _whole(posts, "posts") or None, _whole(old_posts, "old_posts") or None
     if new_posts is None and existing_posts is None:
         raise _missing("posts")
+    for field, count in (("posts", new_posts), ("old_posts", existing_posts)):
+        if count is not None and count > MAX_POSTS:
+            too_many = _("Incorrect request: %(field)s is at most %(count)d")
+            raise errors.InvalidOrderFields(_interpolate(too_many, {"field": field, "count": MAX_POSTS}))
     delay = _whole(delay, "delay") or 0
     if delay > MAX_DELAY_MINUTES:
         raise errors.InvalidOrderFields(
