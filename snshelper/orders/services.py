@@ -22,6 +22,7 @@ from snshelper.orders.models import (
     RefillRequest,
     RefillStatus,
     Status,
+    Subscription,
 )
 from snshelper.wallet import errors as wallet_errors
 from snshelper.wallet import ledger
@@ -110,7 +111,9 @@ def _quantity_and_fields(service: Service, request: OrderRequest) -> tuple[int, 
             raise errors.InvalidOrderFields(_missing("answer_number"))
         fields = {"answer_number": answer}
     if service.type == Service.Type.SUBSCRIPTIONS:
-        raise errors.InvalidOrderFields(_("Subscription orders are not open yet."))
+        raise errors.InvalidOrderFields(
+            _("This is a subscription service: give a username, min, max and posts to subscribe.")
+        )
     quantity = _whole(request.quantity, errors.InvalidOrderFields())
     if quantity is None:
         raise errors.InvalidOrderFields(_missing("quantity"))
@@ -393,6 +396,8 @@ def refill_deadline(order: Order):
 def request_refill(*, member, order: Order) -> RefillRequest:
     """One open refill at a time, for a completed order inside its service's refill window."""
     order = Order.objects.select_for_update().select_related("service").get(pk=order.pk, member=member)
+    if Subscription.objects.filter(order=order).exists():
+        raise errors.RefillNotAvailable  # a subscription's child orders are refilled, not the subscription
     deadline = refill_deadline(order)
     if deadline is None or clock.now() > deadline:
         raise errors.RefillNotAvailable
