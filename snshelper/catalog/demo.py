@@ -88,6 +88,19 @@ DEMO_CATALOG: list[DemoCategory] = [
             ),
             D("12.00000"), 100, 50_000, 10, 30, refill_days=30, dripfeed_allowed=True,
         ),
+        S(
+            ("ไลก์อัตโนมัติทุกโพสต์ใหม่", "Auto Likes on New Posts", "새 게시물 자동 좋아요"),
+            (
+                "สมัครครั้งเดียว ทุกโพสต์ใหม่ของบัญชีจะได้ไลก์ตามจำนวนที่เลือก ใส่ชื่อผู้ใช้ "
+                "จำนวนต่ำสุด-สูงสุดต่อโพสต์ จำนวนโพสต์ และวันหมดอายุ คิดเงินทีละโพสต์",
+                "Subscribe once: every new post of the account gets likes between your minimum and "
+                "maximum. Give the username, the number of posts and an expiry; each post is charged "
+                "when it is served.",
+                "한 번 구독하면 계정의 새 게시물마다 최소~최대 사이의 좋아요가 들어갑니다. 사용자 이름, "
+                "게시물 수, 만료일을 입력하세요. 게시물마다 따로 결제됩니다.",
+            ),
+            D("30.00000"), 50, 5_000, 10, 60, type=Type.SUBSCRIPTIONS,
+        ),
     ]),
     C("instagram", ("วิว Instagram", "Instagram Views", "인스타그램 조회수"), [
         S(

@@ -7,7 +7,11 @@ from snshelper.orders.models import Order, Status
 
 def orders_for(member, *, search: str = "", status: str = "") -> QuerySet[Order]:
     """The member's orders, newest first, optionally searched (number or link) and filtered."""
-    orders = Order.objects.filter(member=member).select_related("service").order_by("-created_at", "-id")
+    orders = (
+        Order.objects.filter(member=member)
+        .select_related("service", "subscription")
+        .order_by("-created_at", "-id")
+    )
     search = search.strip().lstrip("#")
     if search:
         condition = Q(link__icontains=search)
