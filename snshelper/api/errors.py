@@ -25,3 +25,13 @@ class TooManyRequests(ApiError):
 
 class InvalidKeyFields(ApiError):
     message = _("Check the key's name and IP addresses.")
+
+
+class IncorrectOrderId(ApiError):
+    """No order of this member has that id (another member's orders do not exist for them)."""
+
+    message = _("Incorrect order ID")
+
+
+class RefillNotFound(ApiError):
+    message = _("Refill not found")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from snshelper.api.errors import InvalidApiKey, InvalidKeyFields, TooManyRequests
 from snshelper.api.models import ApiKey
@@ -14,6 +15,7 @@ from snshelper.core import clock, ratelimit
 
 # Touch last_used_at at most once a minute per key: a busy reseller must not write on every call.
 LAST_USED_PRECISION_SECONDS = 60
+MAX_NETWORKS = 50  # allowed addresses or networks per key
 
 
 @dataclass(frozen=True)
@@ -38,14 +40,19 @@ def _networks(text: str) -> str:
         try:
             networks.append(str(ipaddress.ip_network(item.strip(), strict=False)))
         except ValueError:
-            raise InvalidKeyFields from None
-    return "\n".join(networks)
+            raise InvalidKeyFields(
+                _("“%(item)s” is not an IP address or network (such as 203.0.113.7 or 203.0.113.0/24).")
+                % {"item": item[:60]}
+            ) from None
+    if len(networks) > MAX_NETWORKS:
+        raise InvalidKeyFields(_("At most %(count)d addresses or networks.") % {"count": MAX_NETWORKS})
+    return "\n".join(dict.fromkeys(networks))
 
 
 def _name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise InvalidKeyFields
+        raise InvalidKeyFields(_("Give the key a name of at most 100 characters."))
     return name
 
 
@@ -87,12 +94,21 @@ def revoke_key(*, member, key_id: int) -> ApiKey:
     return key
 
 
+def _address(ip: str | None) -> str | None:
+    """The address in its normal form; None for anything that is not one (a forged header)."""
+    try:
+        return str(ipaddress.ip_address((ip or "").strip()))
+    except ValueError:
+        return None
+
+
 def _ip_allowed(key: ApiKey, ip: str | None) -> bool:
     if not key.allowed_ips:
         return True
     if not ip:
         return False
     address = ipaddress.ip_address(ip)
+    address = getattr(address, "ipv4_mapped", None) or address  # ::ffff:203.0.113.7 is 203.0.113.7
     return any(address in ipaddress.ip_network(net) for net in key.allowed_ips.split())
 
 
@@ -103,6 +119,7 @@ def authenticate(*, secret: str, ip: str | None) -> ApiKey:
     Failed attempts are counted per address; past the limit even a right key gets 429 for the
     rest of the window, so guessing keys is slowed to a crawl.
     """
+    ip = _address(ip)
     ip_ident = ip or "unknown"
     verdict = ratelimit.exceeded("api-key-fail", ip_ident, settings.API_KEY_FAILURE_RATE)
     if not verdict.allowed:
