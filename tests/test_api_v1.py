@@ -1,8 +1,14 @@
 """JSON API v1: a program with the member's API key sees what the member's pages show, and every
 refusal is {"error": ...} with the status code the OpenAPI document declares."""
 
+import contextlib
+import html
+import io
+import json
+import subprocess
 from decimal import Decimal
 
+import httpx
 import pytest
 
 from snshelper.api import services as keys
@@ -11,6 +17,7 @@ from snshelper.orders.models import CancelRequest, Order, RefillRequest, Status
 from snshelper.orders.services import OrderRequest, place_order, transition
 from snshelper.wallet import selectors as wallet
 from snshelper.wallet import services as wallet_services
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 POST = "https://www.instagram.com/p/Api123/"
@@ -126,7 +133,7 @@ def test_not_enough_funds_answers_402_and_charges_nothing(client, make_member, s
     poor = make_member()
     program = Program(client, keys.create_key(member=poor, name="panel").secret)
     response = program.post("/orders", {"service": service.pk, "link": POST, "quantity": 1000})
-    assert (response.status_code, response.json()) == (402, {"error": "Not enough funds on balance."})
+    assert (response.status_code, response.json()) == (402, {"error": "Not enough funds on balance"})
     assert not Order.objects.exists() and wallet.balance(poor) == 0
 
 
@@ -188,12 +195,15 @@ def test_comments_may_be_sent_as_a_list_or_as_lines(program, funded, make_servic
 
 
 def test_errors_are_in_english_whatever_language_the_program_asks_for(program, service):
-    response = program.post(
-        "/orders",
-        {"service": service.pk, "link": "https://example.com/x", "quantity": 1000},
-        {"Accept-Language": "th"},
-    )
-    assert response.json() == {"error": "Incorrect link"}
+    for language in ("th", "ko"):
+        response = program.post(
+            "/orders", {"service": service.pk, "link": POST}, {"Accept-Language": language}
+        )
+        assert response.json() == {"error": "Incorrect request: quantity is missing"}
+        response = program.get(
+            "/balance", headers={"Authorization": "Bearer wrong", "Accept-Language": language}
+        )
+        assert response.json() == {"error": "Invalid API key"}
 
 
 # --- Following orders -------------------------------------------------------------------------
@@ -347,3 +357,73 @@ def test_interactive_docs_use_our_own_static_files(client):
     assert "/static/ninja/swagger-ui-bundle.js" in page and "/static/ninja/swagger-ui.css" in page
     assert "cdn" not in page.lower() and "https://" not in page
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+# --- The API docs page ------------------------------------------------------------------------
+
+
+def test_docs_page_is_open_to_visitors_with_their_own_endpoint_filled_in(client):
+    for language in ("th", "en", "ko"):
+        response = client.get("/api/docs/", headers={"Accept-Language": language})
+        page = response.content.decode()
+        assert response.status_code == 200 and f'<html lang="{language}">' in page
+        assert "curl -X POST http://testserver/api/v2" in page
+        assert 'data-testid="keys-link"' not in page and "/accounts/login/?next=/api/docs/" in page
+
+
+def test_docs_page_shows_each_api_v2_action_in_curl_python_and_php(client):
+    page = client.get("/api/docs/").content.decode()
+    for slug in (
+        "services",
+        "add-default",
+        "add-custom-comments",
+        "add-mentions",
+        "add-package",
+        "add-poll",
+        "add-subscriptions",
+        "status",
+        "status-multiple",
+        "refill",
+        "refill-status",
+        "cancel",
+        "balance",
+    ):
+        section = page.split(f'data-testid="action-{slug}"')[1].split("</section>")[0]
+        for language in ("curl", "python", "php"):
+            assert f'data-testid="sample-{language}"' in section, (slug, language)
+        assert 'data-testid="answer"' in section
+    # Multi-line fields keep their line breaks in every language's quoting.
+    assert "--data-urlencode $&#x27;comments=สวยมาก\\nชอบมากค่ะ\\nGreat shot!&#x27;" in page
+    assert "&quot;comments&quot;: &quot;สวยมาก\\nชอบมากค่ะ\\nGreat shot!&quot;" in page
+    assert "&#x27;comments&#x27; =&gt; &quot;สวยมาก\\nชอบมากค่ะ\\nGreat shot!&quot;" in page
+    assert "Incorrect order ID" in page and "/api/v1/docs" in page
+
+
+def test_docs_page_links_a_member_to_their_keys_and_never_prints_a_secret(client, member):
+    secret = keys.create_key(member=member, name="my panel").secret
+    sign_in(client, member.email)
+    page = client.get("/api/docs/").content.decode()
+    assert 'href="/api/keys/" data-testid="keys-link"' in page
+    assert "YOUR_API_KEY" in page and secret not in page
+
+
+@pytest.mark.django_db(transaction=True, reset_sequences=True)
+def test_curl_and_python_examples_work_as_printed_with_a_real_key(live_server, funded, make_service):
+    make_service(rate=Decimal("90"))  # service 1, as the examples say
+    secret = keys.create_key(member=funded, name="docs").secret
+    page = html.unescape(httpx.get(f"{live_server.url}/api/docs/").text)
+    balance = page.split('data-testid="action-balance"')[1].split("<code>curl ")[1].split("</code>")[0]
+    answer = subprocess.run(
+        ["bash", "-c", "curl -s " + balance.replace("YOUR_API_KEY", secret)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert json.loads(answer.stdout) == {"balance": "1000.00", "currency": "THB"}
+    add = page.split('data-testid="action-add-default"')[1].split("<code>import httpx")[1].split("</code>")[0]
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec("import httpx" + add.replace("YOUR_API_KEY", secret), {})  # the example, as printed
+    assert printed.getvalue().strip() == f"{{'order': {Order.objects.get().pk}}}"
+    assert wallet.balance(funded) == Decimal("910")

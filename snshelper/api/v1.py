@@ -8,6 +8,7 @@ status code the OpenAPI document declares for it.
 
 from datetime import datetime
 from decimal import Decimal
+from functools import wraps
 from typing import Annotated, Any, Literal
 
 from csp.decorators import csp_update
@@ -179,14 +180,24 @@ class BalanceOut(Schema):
 
 INCORRECT_ORDER = _("Incorrect order ID")
 
+# Each error status: what it means, and an answer it may give (both shown in the document).
 MEANINGS = {
-    401: "Invalid API key: missing, wrong, revoked, or used from an address the key does not allow.",
-    402: "Not enough funds on balance: nothing was charged and no order was made.",
-    404: "Incorrect order ID: there is no such order among yours.",
-    409: "The order's state does not allow this now (refill or cancel not available, or an active "
-    "order for this link already exists on the service).",
-    422: "Incorrect request: a field is missing or invalid; the message names it.",
-    429: "Too many requests: wait the number of seconds in the Retry-After header.",
+    401: (
+        "Invalid API key: missing, wrong, revoked, or used from an address the key does not allow.",
+        "Invalid API key",
+    ),
+    402: (
+        "Not enough funds on balance: nothing was charged and no order was made.",
+        "Not enough funds on balance",
+    ),
+    404: ("Incorrect order ID: there is no such order among yours.", "Incorrect order ID"),
+    409: (
+        "The order's state does not allow this now: refill or cancel not available, or an active "
+        "order for this link already exists on the service.",
+        "Refill not available",
+    ),
+    422: ("Incorrect request: a field is missing or invalid; the message names it.", "Incorrect link"),
+    429: ("Too many requests: wait the number of seconds in the Retry-After header.", "Too many requests"),
 }
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
 
@@ -204,7 +215,13 @@ STATUS_OF = [
 def answers(ok: dict, *errors: int) -> dict:
     """The responses an operation declares: its successes, its errors, and always 401 and 429."""
     codes = sorted({*errors, 401, 429})
-    extra: dict[Any, Any] = {code: {"description": MEANINGS[code]} for code in codes}
+    extra: dict[Any, Any] = {
+        code: {
+            "description": MEANINGS[code][0],
+            "content": {"application/json": {"example": {"error": MEANINGS[code][1]}}},
+        }
+        for code in codes
+    }
     extra[429]["headers"] = RETRY_AFTER
     return {"response": {**ok, **dict.fromkeys(codes, Error)}, "openapi_extra": {"responses": extra}}
 
@@ -242,6 +259,21 @@ api = NinjaAPI(
 )
 
 
+def _in_english(run):
+    """Run every operation in English: the API's words are English whatever the member reads on
+    pages, and services may format a message as they raise it (then it is in the active language)."""
+
+    @wraps(run)
+    def in_english(request, *args, **kwargs):
+        with translation.override("en"):
+            return run(request, *args, **kwargs)
+
+    return in_english
+
+
+api.add_decorator(_in_english, mode="view")  # around authentication and validation too
+
+
 def _error(request, message, status: int, headers: dict | None = None) -> HttpResponse:
     response = api.create_response(request, {"error": _english(message)}, status=status)
     for name, value in (headers or {}).items():
@@ -263,6 +295,8 @@ def _too_many(request, exc: TooManyRequests):
 @api.exception_handler(DomainError)
 def _refused(request, exc: DomainError):
     status = next((code for kind, code in STATUS_OF if isinstance(exc, kind)), 422)
+    if isinstance(exc, wallet_errors.InsufficientFunds):
+        return _error(request, "Not enough funds on balance", status)  # API v2's words, as v2 answers
     return _error(request, exc.message, status)
 
 
@@ -288,13 +322,13 @@ def _not_found(request, exc):
 # --- Presenting --------------------------------------------------------------------------------
 
 
-def _service_out(service: Service) -> ServiceOut:
+def _service_out(service: Service, language: str) -> ServiceOut:
     return ServiceOut(
         service=service.pk,
-        name=service.name,
+        name=service.in_language("name", language),
         type=service.type,
         platform=service.platform.code,
-        category=service.category.name,
+        category=service.category.in_language("name", language),
         rate=service.rate,
         currency=service.currency,
         min=service.min_quantity,
@@ -305,7 +339,7 @@ def _service_out(service: Service) -> ServiceOut:
         cancel=service.cancel_allowed,
         dripfeed=service.dripfeed_allowed,
         average_time=service.average_minutes,
-        description=service.description,
+        description=service.in_language("description", language),
     )
 
 
@@ -396,7 +430,8 @@ OrderId = Annotated[int, Path(ge=1, le=MAX_ID)]
     summary="Services you can order",
 )
 def list_services(request):
-    return [_service_out(service) for service in catalog.orderable_services()]
+    language = request.LANGUAGE_CODE  # from Accept-Language (the API itself runs in English)
+    return [_service_out(service, language) for service in catalog.orderable_services()]
 
 
 @api.post(
