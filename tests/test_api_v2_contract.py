@@ -618,3 +618,31 @@ def test_answers_are_json_with_numbers_as_strings_where_the_field_sends_strings(
         "currency": "THB",
     }
     assert '"charge": "90.00"' in raw
+
+
+def test_our_own_provider_client_orders_from_us_end_to_end(api, funded, followers, make_staff):
+    """The API v2 client we use upstream, pointed at our server: one SNS Helper can resell another's."""
+    from snshelper.providers.client import ProviderClient, Refused
+
+    with ProviderClient(url=api.url, key=api.key, timeout=20) as client:
+        assert [row["service"] for row in client.services()] == [followers.pk]
+        assert client.balance() == (Decimal("1000"), "THB")
+        order_id = client.add(service=followers.pk, link=POST, quantity=1000, idempotency_key="up-1")
+        assert client.add(service=followers.pk, link=POST, quantity=1000, idempotency_key="up-1") == order_id
+        report = client.statuses([order_id, "999999"])
+        assert (report[order_id].status, report[order_id].remains, report[order_id].charge) == (
+            "Pending",
+            1000,
+            Decimal("90"),
+        )
+        assert report["999999"] == "Incorrect order ID"
+        with pytest.raises(Refused, match="Quantity less than minimal"):
+            client.add(service=followers.pk, link="https://www.instagram.com/p/Few/", quantity=1)
+
+        order = Order.objects.get(pk=order_id)
+        order_services.transition(order=order, to=Status.COMPLETED)
+        refill_id = client.refills([order_id])[order_id]
+        assert client.refill_statuses([refill_id]) == {refill_id: "Pending"}
+        second = client.add(service=followers.pk, link="https://www.instagram.com/p/Two/", quantity=100)
+        assert client.cancels([second]) == {second: None}
+    assert balance(funded) == Decimal("901")  # ฿90 + ฿9, each charged once
