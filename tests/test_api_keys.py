@@ -182,6 +182,7 @@ def test_creating_a_key_shows_its_secret_once(client, member):
     listing = client.get("/api/keys/").content.decode()
     assert secret not in listing and f"{secret[:6]}…" in listing and "my panel" in listing
     assert "203.0.113.0/24" in listing and "198.51.100.20/32" in listing
+    assert 'href="/api/docs/"' in listing
 
 
 def test_a_key_with_a_bad_address_is_not_created(client, member):
