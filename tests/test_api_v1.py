@@ -174,6 +174,13 @@ def test_a_missing_or_unknown_service_and_a_body_that_is_not_json_answer_422(pro
     assert response.status_code == 422 and response.json()["error"].startswith("Incorrect request")
 
 
+def test_subscriptions_are_refused_with_the_way_to_order_them(program, funded, make_service):
+    service = make_service(type=Service.Type.SUBSCRIPTIONS)
+    response = program.post("/orders", {"service": service.pk, "link": "somchai.shop"})
+    assert response.status_code == 422 and "through API v2" in response.json()["error"]
+    assert not Order.objects.exists() and wallet.balance(funded) == Decimal("1000")
+
+
 def test_a_second_active_order_for_the_same_link_answers_409(program, service):
     order = {"service": service.pk, "link": POST, "quantity": 1000}
     assert program.post("/orders", order).status_code == 201

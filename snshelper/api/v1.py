@@ -23,7 +23,7 @@ from ninja.security import HttpBearer
 from pydantic import AfterValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
 from snshelper.api import services as api_services
-from snshelper.api.errors import InvalidApiKey, TooManyRequests
+from snshelper.api.errors import IncorrectOrderId, InvalidApiKey, TooManyRequests
 from snshelper.catalog import selectors as catalog
 from snshelper.catalog.models import Service
 from snshelper.core.errors import DomainError
@@ -178,8 +178,6 @@ class BalanceOut(Schema):
 
 # --- Errors --------------------------------------------------------------------------------------
 
-INCORRECT_ORDER = _("Incorrect order ID")
-
 # Each error status: what it means, and an answer it may give (both shown in the document).
 MEANINGS = {
     401: (
@@ -203,6 +201,7 @@ RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"ty
 
 # A domain error's status: business refusals that are not bad input get their own code.
 STATUS_OF = [
+    (IncorrectOrderId, 404),
     (wallet_errors.InsufficientFunds, 402),
     (wallet_errors.IdempotencyConflict, 409),
     (order_errors.RefillNotAvailable, 409),
@@ -302,9 +301,11 @@ def _refused(request, exc: DomainError):
 
 @api.exception_handler(ValidationError)
 def _invalid(request, exc: ValidationError):
+    """``Incorrect request: quantity: Input should be a valid integer`` (the first problem found)."""
     first = exc.errors[0] if exc.errors else {}
     where = ".".join(str(part) for part in first.get("loc", ())[1:] if part not in ("payload", "body"))
-    return _error(request, f"Incorrect request: {where}: {first.get('msg', 'invalid')}".rstrip(": "), 422)
+    parts = ["Incorrect request", where, first.get("msg", "")]
+    return _error(request, ": ".join(part for part in parts if part), 422)
 
 
 @api.exception_handler(HttpError)
@@ -316,7 +317,7 @@ def _http_error(request, exc: HttpError):
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return _error(request, INCORRECT_ORDER, 404)
+    return _error(request, _("Not found"), 404)
 
 
 # --- Presenting --------------------------------------------------------------------------------
@@ -387,7 +388,7 @@ def _own_order(member, order_id: int) -> Order:
     """The member's order; someone else's answers exactly like one that does not exist."""
     order = order_selectors.order_for(member, order_id)
     if order is None:
-        raise Http404
+        raise IncorrectOrderId
     return order
 
 
@@ -420,6 +421,7 @@ def _order_request(payload: OrderIn) -> OrderRequest:
 # --- Endpoints ---------------------------------------------------------------------------------
 
 OrderId = Annotated[int, Path(ge=1, le=MAX_ID)]
+NO_SUBSCRIPTIONS = _("Subscriptions are not in JSON API v1 yet: order them through API v2.")
 
 
 @api.get(
@@ -451,6 +453,9 @@ def place_order(
     payload: OrderIn,
     idempotency_key: Annotated[str, Header(alias="Idempotency-Key", max_length=200)] = "",
 ):
+    service = catalog.orderable_service(payload.service)
+    if service is not None and service.type == Service.Type.SUBSCRIPTIONS:
+        raise order_errors.InvalidOrderFields(NO_SUBSCRIPTIONS)
     key = idempotency_key.strip()
     retried = bool(key) and order_selectors.orders_for(request.auth).filter(idempotency_key=key).exists()
     order = order_services.place_order(
