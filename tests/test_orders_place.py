@@ -144,3 +144,20 @@ def test_package_orders_cost_the_package_price(funded, make_service):
     service = make_service(type=Service.Type.PACKAGE, rate=D("499"))
     order = place_order(member=funded, request=OrderRequest(service.pk, POST))
     assert (order.quantity, order.charge) == (1, D("499"))
+
+
+def test_an_order_priced_beyond_any_balance_is_refused_before_anything_is_written(funded, make_service):
+    huge = make_service(rate=Decimal("999999999"), max_quantity=100_000, step=1, dripfeed_allowed=True)
+    with pytest.raises(InsufficientFunds):
+        place_order(
+            member=funded,
+            request=OrderRequest(huge.pk, "https://www.instagram.com/p/Abc/", 10_000, runs=1000, interval=60),
+        )
+    with pytest.raises(errors.InvalidOrderFields):
+        place_order(
+            member=funded,
+            request=OrderRequest(
+                huge.pk, "https://www.instagram.com/p/Abc/", 100, runs=2_000_000_000, interval=1
+            ),
+        )
+    assert not Order.objects.exists()

@@ -27,8 +27,12 @@ from snshelper.orders.models import (
 from snshelper.wallet import errors as wallet_errors
 from snshelper.wallet import ledger
 from snshelper.wallet import services as wallet
+from snshelper.wallet.models import MONEY
 
 QUANTUM = Decimal("0.00001")
+MAX_RUNS = 1000
+MAX_INTERVAL_MINUTES = 30 * 1440
+MAX_CHARGE = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"])
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,11 @@ def _drip_feed(service: Service, request: OrderRequest) -> tuple[int | None, int
         raise errors.InvalidOrderFields(_("Drip-feed is not available for this service."))
     if not runs or runs < 2 or not interval:
         raise errors.InvalidOrderFields(_("Drip-feed needs at least 2 runs and an interval in minutes."))
+    if runs > MAX_RUNS or interval > MAX_INTERVAL_MINUTES:
+        raise errors.InvalidOrderFields(
+            _("Drip-feed takes at most %(runs)d runs, at most %(days)d days apart.")
+            % {"runs": MAX_RUNS, "days": MAX_INTERVAL_MINUTES // 1440}
+        )
     return runs, interval
 
 
@@ -160,6 +169,8 @@ def place_order(*, member, request: OrderRequest, idempotency_key: str = "") -> 
     _check_quantity(service, quantity)
     runs, interval = _drip_feed(service, request)
     charge = service.rate if service.type == Service.Type.PACKAGE else service.price(quantity) * (runs or 1)
+    if charge >= MAX_CHARGE:  # more than any balance can hold: refused before anything is written
+        raise wallet_errors.InsufficientFunds
 
     with transaction.atomic():
         ledger.lock_wallet(member)  # serialises this member's orders: the checks below hold
