@@ -11,6 +11,8 @@ from snshelper.accounts import services as account_services
 from snshelper.core import clock as clock_module
 from snshelper.staff import services as staff_services
 
+pytest_plugins = ["tests.providers_fixtures"]  # a provider simulator and a provider using it
+
 PASSWORD = "a-long-test-password-42"
 
 

@@ -132,7 +132,7 @@ def _claim(order_id: int) -> Forwarding | None:
     order, or an unconfirmed one at a provider that honours idempotency keys, is claimed."""
     with transaction.atomic():
         forwarding = (
-            Forwarding.objects.select_for_update()
+            Forwarding.objects.select_for_update(of=("self",))
             .select_related("provider", "order__service__provider_service")
             .filter(pk=order_id, state__in=(State.QUEUED, State.UNCONFIRMED))
             .first()
@@ -160,40 +160,66 @@ def _record(forwarding: Forwarding, **changes) -> Forwarding:
     return forwarding
 
 
-def forward(order_id: int) -> Forwarding | None:
+class Connections:
+    """One open client per provider for the length of a sweep (connections kept alive)."""
+
+    def __init__(self):
+        self.open: dict[int, tuple[connect, ProviderClient]] = {}
+
+    def client_for(self, provider: Provider) -> ProviderClient:
+        if provider.pk not in self.open:
+            context = connect(provider)
+            self.open[provider.pk] = (context, context.__enter__())
+        return self.open[provider.pk][1]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for context, _ in self.open.values():
+            context.__exit__(None, None, None)
+
+
+def forward(order_id: int, *, connections: Connections | None = None) -> Forwarding | None:
     """Send a queued order's ``add``; look up an unconfirmed one (providers honouring keys)."""
     forwarding = _claim(order_id)
     if forwarding is None:
         return None
+    if connections is None:
+        with Connections() as own:
+            return _send(forwarding, own.client_for(forwarding.provider))
+    return _send(forwarding, connections.client_for(forwarding.provider))
+
+
+def _send(forwarding: Forwarding, client: ProviderClient) -> Forwarding:
+    """Every way the call can end is recorded: sent, retry later, unconfirmed, or refused."""
     looking_up = forwarding.previous_state == State.UNCONFIRMED
     now = clock.now()
-    with connect(forwarding.provider) as client:
-        try:
-            external_id = client.add(**add_params(forwarding.order))
-        except Unreachable as error:
-            state = State.UNCONFIRMED if looking_up else State.QUEUED
-            return _record(
-                forwarding,
-                state=state,
-                last_error=error.detail,
-                next_attempt_at=now + backoff(forwarding.attempts),
-            )
-        except NoAnswer as error:
+    try:
+        external_id = client.add(**add_params(forwarding.order))
+    except Unreachable as error:
+        return _record(
+            forwarding,
+            state=State.UNCONFIRMED if looking_up else State.QUEUED,
+            last_error=error.detail,
+            next_attempt_at=now + backoff(forwarding.attempts),
+        )
+    except NoAnswer as error:
+        return _record(
+            forwarding,
+            state=State.UNCONFIRMED,
+            last_error=error.detail,
+            next_attempt_at=now + backoff(forwarding.attempts),
+        )
+    except Refused as error:
+        if looking_up:  # the first request may still have made an order: never conclude "not there"
             return _record(
                 forwarding,
                 state=State.UNCONFIRMED,
                 last_error=error.detail,
                 next_attempt_at=now + backoff(forwarding.attempts),
             )
-        except Refused as error:
-            if looking_up:  # the first request may still have made an order: never conclude "not there"
-                return _record(
-                    forwarding,
-                    state=State.UNCONFIRMED,
-                    last_error=error.detail,
-                    next_attempt_at=now + backoff(forwarding.attempts),
-                )
-            return _record(forwarding, state=State.REFUSED, last_error=error.detail)
+        return _record(forwarding, state=State.REFUSED, last_error=error.detail)
     return _record(
         forwarding,
         state=State.SENT,
@@ -227,8 +253,9 @@ def forward_due(limit: int = 500) -> int:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
-    for order_id in due:
-        forward(order_id)
+    with Connections() as connections:
+        for order_id in due:
+            forward(order_id, connections=connections)
     return len(due)
 
 
@@ -315,7 +342,15 @@ def sync_statuses(provider: Provider, *, batch: int | None = None) -> SyncResult
                     provider=provider, state=State.SENT, order__status__in=ACTIVE, pk__gt=last
                 )
                 .order_by("pk")
-                .values_list("pk", "external_id", "provider_charge", "missing_count")[:batch]
+                .values_list(
+                    "pk",
+                    "external_id",
+                    "provider_charge",
+                    "missing_count",
+                    "order__status",
+                    "order__start_count",
+                    "order__remains",
+                )[:batch]
             )
             if not rows:
                 break
@@ -323,7 +358,7 @@ def sync_statuses(provider: Provider, *, batch: int | None = None) -> SyncResult
             result.orders += len(rows)
             result.calls += 1
             try:
-                reports = client.statuses([external for _, external, _, _ in rows])
+                reports = client.statuses([row[1] for row in rows])
             except ProviderError as error:
                 result.failed_calls += 1
                 result.errors.append(error.detail)
@@ -334,21 +369,27 @@ def sync_statuses(provider: Provider, *, batch: int | None = None) -> SyncResult
 
 
 def _apply(rows, reports, result: SyncResult) -> None:
+    """Only what differs from what we hold is written: a sync that finds nothing new writes
+    nothing (one read per 100 orders)."""
     updates, touched = [], []
-    for order_id, external_id, charge, missing in rows:
+    for order_id, external_id, charge, missing, status, start_count, remains in rows:
         report = reports.get(external_id)
         if report is None or isinstance(report, str):
             result.missing += 1
             touched.append(Forwarding(pk=order_id, missing_count=missing + 1, provider_charge=charge))
             continue
-        updates.append(
-            orders.StatusUpdate(
-                order_id=order_id,
-                status=report.status,
-                start_count=report.start_count,
-                remains=report.remains,
+        reported = (report.status, report.start_count, report.remains)
+        if reported != (status, start_count, remains) and not (
+            report.status == status and report.start_count in (None, start_count) and report.remains is None
+        ):
+            updates.append(
+                orders.StatusUpdate(
+                    order_id=order_id,
+                    status=report.status,
+                    start_count=report.start_count,
+                    remains=report.remains,
+                )
             )
-        )
         if missing or (report.charge is not None and report.charge != charge):
             touched.append(
                 Forwarding(
@@ -357,6 +398,8 @@ def _apply(rows, reports, result: SyncResult) -> None:
                     provider_charge=report.charge if report.charge is not None else charge,
                 )
             )
+    if not updates and not touched:
+        return
     with transaction.atomic():
         result.changed += orders.apply_provider_statuses(updates)
         if touched:

@@ -310,7 +310,7 @@ def _gone(provider, provider_service, before) -> CatalogChange:
 @transaction.atomic
 def accept_change(*, change_id: int, by) -> CatalogChange:
     """Staff accept a held price change: our rate follows the markup rule, the service sells again."""
-    change = CatalogChange.objects.select_for_update().select_related("service").get(pk=change_id)
+    change = CatalogChange.objects.select_for_update(of=("self",)).select_related("service").get(pk=change_id)
     if change.outcome not in (Outcome.PENDING, Outcome.PAUSED) or change.service is None:
         raise ProviderSetupError(_("This change was already handled."))
     service = change.service
