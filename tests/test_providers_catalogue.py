@@ -70,14 +70,17 @@ def test_price_rise_held_for_review_pauses_a_service_that_would_sell_at_a_loss(p
         assert service.is_active == (change.outcome != Outcome.PAUSED)
     gone = [c for c in changes if c.kind == Kind.GONE]
     assert all(not Service.objects.get(pk=c.service_id).is_active for c in gone)
-    assert set(selectors.pending_changes()) >= {c for c in changes if c.outcome in (Outcome.PENDING, Outcome.PAUSED)}
+    held = {c for c in changes if c.outcome in (Outcome.PENDING, Outcome.PAUSED)}
+    assert set(selectors.pending_changes()) >= held
 
 
 def test_price_change_applied_by_rule_when_the_provider_is_set_to_apply(provider, simulator):
     provider.price_changes = Provider.PriceChanges.APPLY
     provider.save()
     provider_services.sync_services(provider)
-    sold = provider_services.add_to_catalog(provider_services=list(provider.services.all()), category=_category())
+    sold = provider_services.add_to_catalog(
+        provider_services=list(provider.services.all()), category=_category()
+    )
 
     changes = resync_after_price_change(provider, simulator)
 
