@@ -143,3 +143,26 @@ def test_loading_demo_orders_twice_changes_nothing(member, staff):
     assert list(Order.objects.filter(member=member).order_by("id").values()) == orders
     assert _balance_holds(member) == balance
     assert LedgerTransaction.objects.count() == entries
+
+
+def test_the_demo_provider_takes_an_order_from_pending_to_its_end(member, monkeypatch):
+    from snshelper.providers import demo as provider_demo
+    from snshelper.providers import forwarding
+    from tests.providers_fixtures import free_port
+
+    monkeypatch.setenv("SIMULATOR_PORT", str(free_port()))
+    load_demo_orders(member, None)
+    provider = provider_demo.load_demo_provider(member)
+    assert provider_demo.load_demo_provider(member) == provider  # twice: nothing new
+    sold = Service.objects.filter(provider_service__provider=provider)
+    assert sold.count() == 3 and all(s.name_th and s.name_ko and s.by_provider for s in sold)
+    order = Order.objects.get(member=member, idempotency_key="demo-provider-1")
+    assert order.status == Status.PENDING
+
+    with provider_demo.simulator() as simulator:  # what `serve --with-simulator` runs
+        forwarding.forward_due()
+        simulator.advance(3 * 3600)
+        forwarding.sync_statuses(provider)
+    order.refresh_from_db()
+    assert order.status in (Status.COMPLETED, Status.PARTIAL, Status.CANCELED)
+    assert order.transitions.count() >= 2

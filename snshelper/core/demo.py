@@ -17,6 +17,7 @@ from snshelper.accounts import services as account_services
 from snshelper.catalog.demo import load_demo_catalog
 from snshelper.core import clock, encryption
 from snshelper.orders.demo import load_demo_orders
+from snshelper.providers.demo import load_demo_provider
 from snshelper.staff import roles
 from snshelper.staff import services as staff_services
 from snshelper.wallet import services as wallet_services
@@ -77,6 +78,7 @@ def load_demo() -> list[DemoAccount]:
     load_demo_catalog()
     marketing = account_selectors.member_by_email("marketing@demo.test")
     load_demo_orders(member, marketing)
+    load_demo_provider(member)
     _pending_top_ups(member)
     if not Announcement.objects.exists():
         Announcement.objects.create(

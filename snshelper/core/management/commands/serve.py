@@ -23,10 +23,21 @@ class Command(BaseCommand):
             action="store_true",
             help="run the job queue's consumer (threads) in the web process; implies one web worker",
         )
+        parser.add_argument(
+            "--with-simulator",
+            action="store_true",
+            help="also serve the demo's provider simulator on 127.0.0.1:$SIMULATOR_PORT (8001)",
+        )
 
-    def handle(self, host, port, workers, with_worker, **options):
+    def handle(self, host, port, workers, with_worker, with_simulator, **options):
         from granian import Granian
         from granian.constants import Interfaces
+
+        if with_simulator:
+            from snshelper.providers import demo
+
+            simulator = demo.simulator().start()
+            self.stdout.write(f"Demo provider simulator at {simulator.url}")
 
         if with_worker:
             os.environ[ENV_FLAG] = "1"
