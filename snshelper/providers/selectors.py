@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
 from snshelper.core import clock
@@ -75,6 +76,7 @@ def needing_attention() -> QuerySet[Forwarding]:
         Forwarding.objects.filter(
             Q(state__in=[State.UNCONFIRMED, State.REFUSED])
             | Q(state__in=[State.QUEUED, State.SENDING], order__created_at__lt=now - WAITING_TOO_LONG)
+            | Q(state=State.QUEUED, attempts__gte=settings.PROVIDER_MAX_SEND_ATTEMPTS)
             | Q(state=State.SENT, order__status__in=ACTIVE, missing_count__gte=MISSING_BEFORE_STAFF)
             | Q(state=State.SENT, order__status__in=ACTIVE, order__updated_at__lt=now - NO_PROGRESS_FOR)
         )
