@@ -234,6 +234,14 @@ def test_add_subscription_opens_it_and_status_answers_the_subscription_shape(api
     }
 
 
+def test_cancel_of_a_subscription_ends_it(api, funded, make_service):
+    service = make_service(type=Service.Type.SUBSCRIPTIONS, rate=Decimal("90"))
+    answer = api("add", service=service.pk, username="somchai.shop", min=100, max=200, posts=5)
+
+    assert api("cancel", orders=str(answer["order"])) == [{"order": answer["order"], "cancel": 1}]
+    assert api("status", order=answer["order"])["status"] == "Canceled"
+
+
 # --- status ----------------------------------------------------------------------------------
 
 

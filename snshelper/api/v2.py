@@ -302,7 +302,11 @@ def refill_status(member, params: Params):
 
 def cancel(member, params: Params):
     def ask(order: Order) -> int:
-        order_services.request_cancel(member=member, order=order)
+        subscription = subscriptions.subscription_of(order)
+        if subscription is not None:  # cancelling a subscription ends it (its orders stay)
+            subscriptions.cancel_subscription(subscription=subscription, member=member)
+        else:
+            order_services.request_cancel(member=member, order=order)
         return 1
 
     ids = params.ids("orders" if "orders" in params.data else "order")
