@@ -24,6 +24,7 @@ from snshelper.providers.models import (
     ForwardedCancel,
     ForwardedRefill,
     Forwarding,
+    PassedOn,
     Provider,
     ProviderCall,
 )
@@ -414,44 +415,52 @@ def _chunks(items, size=100):
         yield items[start : start + size]
 
 
-def forward_refills(provider: Provider) -> int:
-    """Open refill requests of this provider's orders go to the provider, 100 a call."""
-    refills = list(
-        RefillRequest.objects.filter(
+def _answers(requests: list, ask):
+    """Each request with the provider's answer for its order, 100 orders a call. A call that
+    fails records nothing: the next sweep asks again (asking twice is harmless)."""
+    for chunk in _chunks(requests):
+        by_external = {request.order.forwarding.external_id: request for request in chunk}
+        try:
+            answers = ask(list(by_external))
+        except ProviderError:
+            continue
+        for external_id, answer in answers.items():
+            if external_id in by_external:
+                yield by_external[external_id], answer
+
+
+def _waiting(model, provider: Provider, status: str):
+    return list(
+        model.objects.filter(
             order__forwarding__provider=provider,
             order__forwarding__state=State.SENT,
-            status=RefillStatus.PENDING,
+            status=status,
             forwarded__isnull=True,
         ).select_related("order__forwarding")
     )
+
+
+def forward_refills(provider: Provider) -> int:
+    """Open refill requests of this provider's orders go to the provider, 100 a call."""
     sent = 0
     with connect(provider) as client:
-        for chunk in _chunks(refills):
-            by_external = {r.order.forwarding.external_id: r for r in chunk}
-            try:
-                answers = client.refills(list(by_external))
-            except ProviderError:
-                continue  # nothing recorded: the next sweep asks again (a refill is harmless twice)
-            for external_id, answer in answers.items():
-                refill = by_external.get(external_id)
-                if refill is None:
-                    continue
-                if isinstance(answer, ProviderError):
-                    ForwardedRefill.objects.create(
-                        refill=refill, provider=provider, state="refused", last_error=answer.detail
-                    )
-                    orders.handle_refill(
-                        refill=refill, to=RefillStatus.REJECTED, by=None, reason=answer.detail
-                    )
-                else:
-                    ForwardedRefill.objects.create(
-                        refill=refill,
-                        provider=provider,
-                        state="sent",
-                        external_id=answer,
-                        sent_at=clock.now(),
-                    )
-                    sent += 1
+        for refill, answer in _answers(
+            _waiting(RefillRequest, provider, RefillStatus.PENDING), client.refills
+        ):
+            if isinstance(answer, ProviderError):
+                ForwardedRefill.objects.create(
+                    refill=refill, provider=provider, state=PassedOn.State.REFUSED, last_error=answer.detail
+                )
+                orders.handle_refill(refill=refill, to=RefillStatus.REJECTED, by=None, reason=answer.detail)
+            else:
+                ForwardedRefill.objects.create(
+                    refill=refill,
+                    provider=provider,
+                    state=PassedOn.State.SENT,
+                    external_id=answer,
+                    sent_at=clock.now(),
+                )
+                sent += 1
     return sent
 
 
@@ -459,7 +468,7 @@ def sync_refills(provider: Provider) -> int:
     """The provider's word on each refill it holds moves our refill request along."""
     forwarded = list(
         ForwardedRefill.objects.filter(
-            provider=provider, state="sent", refill__status__in=OPEN_REFILL
+            provider=provider, state=PassedOn.State.SENT, refill__status__in=OPEN_REFILL
         ).select_related("refill")
     )
     moved = 0
@@ -483,36 +492,23 @@ def sync_refills(provider: Provider) -> int:
 def forward_cancels(provider: Provider) -> int:
     """Members' cancel requests of this provider's orders go to it; an accepted one ends when the
     provider reports the order Canceled (the status sync refunds it, once)."""
-    requests = list(
-        CancelRequest.objects.filter(
-            order__forwarding__provider=provider,
-            order__forwarding__state=State.SENT,
-            status=CancelRequest.Status.PENDING,
-            forwarded__isnull=True,
-        ).select_related("order__forwarding")
-    )
     accepted = 0
+    waiting = _waiting(CancelRequest, provider, CancelRequest.Status.PENDING)
     with connect(provider) as client:
-        for chunk in _chunks(requests):
-            by_external = {c.order.forwarding.external_id: c for c in chunk}
-            try:
-                answers = client.cancels(list(by_external))
-            except ProviderError:
-                continue
-            for external_id, answer in answers.items():
-                request = by_external.get(external_id)
-                if request is None:
-                    continue
-                if isinstance(answer, ProviderError):
-                    ForwardedCancel.objects.create(
-                        cancel_request=request, provider=provider, state="refused", last_error=answer.detail
-                    )
-                    orders.handle_cancel(cancel_request=request, accept=False, by=None, reason=answer.detail)
-                else:
-                    ForwardedCancel.objects.create(
-                        cancel_request=request, provider=provider, state="sent", sent_at=clock.now()
-                    )
-                    accepted += 1
+        for request, answer in _answers(waiting, client.cancels):
+            if isinstance(answer, ProviderError):
+                ForwardedCancel.objects.create(
+                    cancel_request=request,
+                    provider=provider,
+                    state=PassedOn.State.REFUSED,
+                    last_error=answer.detail,
+                )
+                orders.handle_cancel(cancel_request=request, accept=False, by=None, reason=answer.detail)
+            else:
+                ForwardedCancel.objects.create(
+                    cancel_request=request, provider=provider, state=PassedOn.State.SENT, sent_at=clock.now()
+                )
+                accepted += 1
     return accepted
 
 
@@ -521,7 +517,7 @@ def close_cancel_requests() -> int:
     the status sync); if the order finished otherwise, the request is closed as not canceled."""
     closed = 0
     for request in CancelRequest.objects.filter(
-        status=CancelRequest.Status.PENDING, forwarded__state="sent"
+        status=CancelRequest.Status.PENDING, forwarded__state=PassedOn.State.SENT
     ).exclude(order__status__in=ACTIVE):
         accepted = request.order.status == "Canceled"
         orders.handle_cancel(

@@ -185,41 +185,37 @@ class Forwarding(models.Model):
         return f"{self.order} → {self.provider} ({self.state})"
 
 
-class ForwardedRefill(models.Model):
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Waiting to be sent")
-        SENT = "sent", _("At the provider")
-        REFUSED = "refused", _("Refused by the provider")
+class PassedOn(models.Model):
+    """A member's request about a provider's order (refill, cancel), passed on to the provider."""
 
-    refill = models.OneToOneField(
-        RefillRequest, primary_key=True, on_delete=models.CASCADE, related_name="forwarded"
-    )
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
-    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
-    external_id = models.CharField(max_length=50, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self):
-        return f"Refill #{self.refill_id} → {self.provider_id} ({self.state})"
-
-
-class ForwardedCancel(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting to be sent")
         SENT = "sent", _("Accepted by the provider")
         REFUSED = "refused", _("Refused by the provider")
 
-    cancel_request = models.OneToOneField(
-        CancelRequest, primary_key=True, on_delete=models.CASCADE, related_name="forwarded"
-    )
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     last_error = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        abstract = True
+
     def __str__(self):
-        return f"Cancel #{self.cancel_request_id} → {self.provider_id} ({self.state})"
+        return f"{type(self).__name__} #{self.pk} → {self.provider_id} ({self.state})"
+
+
+class ForwardedRefill(PassedOn):
+    refill = models.OneToOneField(
+        RefillRequest, primary_key=True, on_delete=models.CASCADE, related_name="forwarded"
+    )
+    external_id = models.CharField(max_length=50, blank=True)  # the provider's refill id
+
+
+class ForwardedCancel(PassedOn):
+    cancel_request = models.OneToOneField(
+        CancelRequest, primary_key=True, on_delete=models.CASCADE, related_name="forwarded"
+    )
 
 
 class ProviderCall(models.Model):
