@@ -248,3 +248,28 @@ def test_sending_sweep_picks_up_an_order_whose_job_was_lost(funded, provider, si
     clock.advance(timedelta(minutes=1))
     forwarding.forward_due()
     assert Forwarding.objects.get(pk=order.pk).state == "sent"
+
+
+def test_administrator_maps_one_of_our_services_to_the_provider_and_back(
+    client, make_staff, provider, simulator, make_service, funded
+):
+    provider_services.sync_services(provider)
+    ours = make_service(min_quantity=10, max_quantity=100_000, step=10)
+    theirs = provider.services.get(external_id="101")  # 50 to 20,000
+    staff_client(client, make_staff, "administrator")
+
+    client.post(
+        f"/staff/providers/{provider.pk}/map/", {"our_service": ours.pk, "provider_service": theirs.pk}
+    )
+    ours.refresh_from_db()
+    assert ours.by_provider and ours.provider_service == theirs
+    assert (ours.min_quantity, ours.max_quantity) == (50, 20000)  # inside the provider's limits
+    order = place(funded, ours)
+    assert Forwarding.objects.filter(pk=order.pk).exists()
+
+    client.post(
+        f"/staff/providers/{provider.pk}/map/", {"our_service": ours.pk, "provider_service": "manual"}
+    )
+    ours.refresh_from_db()
+    assert not ours.by_provider and ours.provider_service is None
+    assert not Forwarding.objects.filter(pk=place(funded, ours, 2).pk).exists()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/edit/", staff_views.edit, name="edit"),
     path("<int:pk>/sync/", staff_views.sync, name="sync"),
     path("<int:pk>/import/", staff_views.import_services, name="import"),
+    path("<int:pk>/map/", staff_views.map_service, name="map"),
     path("changes/<int:pk>/", staff_views.change, name="change"),
     path("orders/<int:pk>/", staff_views.order_action, name="order_action"),
 ]

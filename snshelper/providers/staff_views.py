@@ -115,6 +115,9 @@ def detail(request, pk):
             "changes": selectors.recent_changes(provider),
             "profit": selectors.profit(provider),
             "categories": Category.objects.select_related("platform"),
+            "our_services": Service.objects.select_related("category__platform", "provider_service").exclude(
+                type=Service.Type.SUBSCRIPTIONS
+            ),
             "roundings": Service.Rounding.choices,
         },
     )
@@ -158,6 +161,30 @@ def import_services(request, pk):
             request,
             _("%(count)d services added to the catalogue. Give them Thai and Korean names in the catalogue.")
             % {"count": len(created)},
+        )
+    return redirect("providers_staff:detail", provider.pk)
+
+
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def map_service(request, pk):
+    """Fulfil one of our existing services by one of this provider's (or by our staff again)."""
+    provider = get_object_or_404(Provider, pk=pk)
+    service = Service.objects.filter(pk=request.POST.get("our_service") or 0).first()
+    chosen = request.POST.get("provider_service", "")
+    provider_service = provider.services.filter(pk=chosen).first() if chosen not in ("", "manual") else None
+    if service is None or (chosen != "manual" and provider_service is None):
+        messages.error(request, _("Choose one of our services and one of the provider's (or our staff)."))
+        return redirect("providers_staff:detail", provider.pk)
+    try:
+        services.map_service(service=service, provider_service=provider_service)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(service)s is now fulfilled by %(by)s. Orders already placed keep their way.")
+            % {"service": service.name, "by": provider_service.name if provider_service else _("our staff")},
         )
     return redirect("providers_staff:detail", provider.pk)
 
