@@ -201,3 +201,20 @@ def funded_more(member):
     from snshelper.wallet import services as wallet
 
     wallet.credit_top_up(member=member, amount=Decimal("1000000"), idempotency_key="fund-more")
+
+
+def test_a_sync_costs_a_fixed_number_of_queries_per_100_orders_even_with_refunds(funded, sold, simulator):
+    from django.test.utils import CaptureQueriesContext
+
+    funded_more(funded)
+    placed = [order_for(funded, sold, n) for n in range(1, 101)]
+    forwarding.forward_due()
+    simulator.advance(24 * 3600)  # every order finishes: Completed, Partial or Canceled
+    with CaptureQueriesContext(connection) as queries:
+        result = forwarding.sync_statuses(sold.provider_service.provider)
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+    assert result.orders == 100 and result.changed == 100
+    refunded = [o for o in placed if Order.objects.get(pk=o.pk).refunded > 0]
+    assert refunded  # the seeded simulator ends some short
+    assert len(statements) <= 15, statements

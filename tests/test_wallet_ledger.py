@@ -121,3 +121,69 @@ def test_amounts_from_people_must_be_positive_with_two_decimals(raw):
 
 def test_amounts_from_people_accept_thousands_separators():
     assert services.parse_amount("1,250.50") == D("1250.50")
+
+
+# --- Batches (a provider's status sync refunds many orders at once) ---------------------------
+
+
+def _refunds(members, amount="1.5", prefix="r"):
+    return [(m.pk, Decimal(amount), f"{prefix}:{n}", f"refund {n}") for n, m in enumerate(members)]
+
+
+def test_refunds_in_a_batch_post_once_each_and_a_repeat_posts_nothing(make_member):
+    members = [make_member() for _ in range(5)]
+    for m in members:
+        services.credit_top_up(member=m, amount=Decimal("10"), idempotency_key=f"fund:{m.pk}")
+        services.charge(member=m, amount=Decimal("10"), idempotency_key=f"charge:{m.pk}")
+
+    first = services.refund_many(_refunds(members))
+    again = services.refund_many(_refunds(members))
+
+    assert [t.pk for t in first] == [t.pk for t in again]
+    assert LedgerTransaction.objects.filter(kind="order_refund").count() == 5
+    for m in members:
+        account = ledger.wallet_of(m)
+        assert selectors.balance(m) == Decimal("1.5") == selectors.balance_from_entries(account)
+
+
+def test_a_batch_with_one_bad_posting_writes_nothing(make_member):
+    members = [make_member() for _ in range(3)]
+    for m in members:
+        services.credit_top_up(member=m, amount=Decimal("10"), idempotency_key=f"fund:{m.pk}")
+    services.refund_many(_refunds(members[:1]))  # r:0 posted for 1.5
+    before = LedgerEntry.objects.count()
+    with pytest.raises(IdempotencyConflict):
+        services.refund_many(_refunds(members, amount="2"))  # r:0 again, for another amount
+    wallets = [ledger.Line(ledger.wallet_of(m), Decimal("-20")) for m in members]
+    with pytest.raises(InsufficientFunds):
+        ledger.post_many(
+            [
+                ledger.Posting(
+                    idempotency_key=f"too-much:{n}",
+                    kind=LedgerTransaction.Kind.ADJUSTMENT,
+                    lines=[
+                        line,
+                        ledger.Line(ledger.system_account(LedgerAccount.Kind.ADJUSTMENTS), Decimal("20")),
+                    ],
+                )
+                for n, line in enumerate(wallets)
+            ]
+        )
+    with pytest.raises(ValueError):
+        services.refund_many(_refunds(members) + _refunds(members))
+    assert LedgerEntry.objects.count() == before
+
+
+def test_a_batch_costs_the_same_queries_for_five_refunds_or_fifty(make_member):
+    from django.test.utils import CaptureQueriesContext
+
+    members = [make_member() for _ in range(50)]
+    for m in members:
+        services.credit_top_up(member=m, amount=Decimal("10"), idempotency_key=f"fund:{m.pk}")
+    ledger.system_account(LedgerAccount.Kind.SALES)  # made by the shop's first sale, long ago
+    counts = []
+    for size, prefix in ((5, "small"), (50, "large")):
+        with CaptureQueriesContext(connection) as queries:
+            services.refund_many(_refunds(members[:size], prefix=prefix))
+        counts.append(len([q for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]))
+    assert counts[0] == counts[1] <= 7

@@ -309,34 +309,39 @@ def _provider_target(order: Order, update: StatusUpdate) -> tuple[str, int | Non
 @transaction.atomic
 def apply_provider_statuses(updates: list[StatusUpdate], *, reason: str = "Provider status") -> int:
     """Apply a batch of provider reports through the state machine; returns how many orders
-    changed. One lock query for the batch; moves without money (started, counts, completed) are
-    written in bulk; a Partial or Canceled goes through ``transition`` (its refund, exactly once).
-    A report the table does not allow (a final order said to be running again) is ignored."""
+    changed. A fixed number of queries for the whole batch: one lock, one update of the orders,
+    one insert of their transitions, and for the Partial and Canceled ones their refunds posted
+    together (each exactly once, under the same key ``transition`` would use). A report the table
+    does not allow (a final order said to be running again) is ignored, and so is a Partial
+    without a usable remains (left for staff)."""
     if not updates:
         return 0
     locked = {o.pk: o for o in Order.objects.select_for_update().filter(pk__in=[u.order_id for u in updates])}
-    now, changed, history, with_money = clock.now(), [], [], []
+    now, changed, history, refunds = clock.now(), [], [], []
     for update in updates:
         order = locked.get(update.order_id)
         if order is None:
             continue
         status, remains = _provider_target(order, update)
+        remains = remains if remains is not None else order.remains
         start_count = update.start_count if update.start_count is not None else order.start_count
         if status == order.status:
-            if (start_count, remains if remains is not None else order.remains) != (
-                order.start_count,
-                order.remains,
-            ):
-                order.start_count = start_count
-                order.remains = remains if remains is not None else order.remains
-                order.updated_at = now
+            if (start_count, remains) != (order.start_count, order.remains):
+                order.start_count, order.remains, order.updated_at = start_count, remains, now
                 changed.append(order)
             continue
         if status not in TRANSITIONS[order.status]:
             continue
-        if status in (Status.PARTIAL, Status.CANCELED):
-            with_money.append((order, status, start_count, remains))
+        if status == Status.PARTIAL and (remains is None or not 0 < remains < order.total_quantity):
             continue
+        if status == Status.CANCELED:
+            remains = order.total_quantity
+        amount = refund_due(order, status, remains)
+        if amount > 0:
+            refunds.append(
+                (order.member_id, amount, f"order:{order.pk}:refund", f"Order #{order.pk} {status}")
+            )
+            order.refunded += amount
         history.append(
             OrderTransition(
                 order=order,
@@ -344,21 +349,17 @@ def apply_provider_statuses(updates: list[StatusUpdate], *, reason: str = "Provi
                 to_status=status,
                 reason=reason,
                 start_count=start_count,
-                remains=remains if remains is not None else order.remains,
+                remains=remains,
                 at=now,
             )
         )
-        order.status, order.start_count, order.updated_at = status, start_count, now
-        order.remains = remains if remains is not None else order.remains
+        order.status, order.start_count, order.remains, order.updated_at = status, start_count, remains, now
         changed.append(order)
     if changed:
-        Order.objects.bulk_update(changed, ["status", "start_count", "remains", "updated_at"])
+        wallet.refund_many(refunds)
+        Order.objects.bulk_update(changed, ["status", "start_count", "remains", "refunded", "updated_at"])
         OrderTransition.objects.bulk_create(history)
-    for order, status, start_count, remains in with_money:
-        if status == Status.PARTIAL and (remains is None or not 0 < remains < order.total_quantity):
-            continue  # a Partial without a usable remains cannot be refunded right: left for staff
-        transition(order=order, to=status, reason=reason, start_count=start_count, remains=remains)
-    return len(changed) + len(with_money)
+    return len(changed)
 
 
 def _count(value, *, required: bool) -> int | None:
