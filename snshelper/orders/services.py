@@ -173,7 +173,7 @@ def place_order(*, member, request: OrderRequest, idempotency_key: str = "") -> 
         raise wallet_errors.InsufficientFunds
 
     with transaction.atomic():
-        ledger.lock_wallet(member)  # serialises this member's orders: the checks below hold
+        held = ledger.lock_wallet(member)  # serialises this member's orders: the checks below hold
         if idempotency_key:
             earlier = Order.objects.filter(member=member, idempotency_key=idempotency_key).first()
             if earlier is not None:
@@ -202,8 +202,9 @@ def place_order(*, member, request: OrderRequest, idempotency_key: str = "") -> 
         wallet.charge(
             member=member,
             amount=charge,
-            idempotency_key=f"order:{order.pk}:charge",
+            idempotency_key=f"order:{order.pk}:charge",  # a new order's key: never posted before
             memo=f"Order #{order.pk}",
+            held=held,
         )
         OrderTransition.objects.create(order=order, from_status="", to_status=Status.PENDING, at=now)
         if service.by_provider:

@@ -74,6 +74,7 @@ def post(
     lines: list[Line],
     memo: str = "",
     created_by=None,
+    held: LedgerAccount | None = None,
 ) -> LedgerTransaction:
     """Write one balanced transaction, once per key.
 
@@ -81,8 +82,18 @@ def post(
     below zero. System accounts (sales, bank clearing, ...) are touched by every order, so a
     lock or cached balance on them would make every order in the shop wait for every other;
     their balances are the sums of their entries (``selectors.balance_of``).
+
+    ``held``: the one wallet the caller already locked (``lock_wallet``) in the surrounding
+    transaction, for a key made from a row created in that same transaction, so no earlier post
+    can carry it. Locking again, looking for an earlier post and the savepoint are skipped: a
+    refusal then undoes the caller's whole transaction (placing an order).
     """
     net = _normalise(lines)
+    if held is not None:
+        touched = {line.account.pk for line in lines if line.account.kind == LedgerAccount.Kind.MEMBER_WALLET}
+        if touched != {held.pk} or not transaction.get_connection().in_atomic_block:
+            raise ValueError("`held` is the one wallet locked in the surrounding transaction.")
+        return _write(idempotency_key, kind, net, memo, created_by, {held.pk: held})
     with transaction.atomic():  # a savepoint when nested: a refusal leaves the caller usable
         wallet_ids = sorted(
             {line.account.pk for line in lines if line.account.kind == LedgerAccount.Kind.MEMBER_WALLET}
@@ -99,19 +110,27 @@ def post(
             if not _same(existing, kind, net):
                 raise IdempotencyConflict
             return existing
-        for pk, wallet in wallets.items():
-            if wallet.balance + net[pk] < 0:
-                raise InsufficientFunds
-        entry_set = LedgerTransaction.objects.create(
-            idempotency_key=idempotency_key, kind=kind, memo=memo[:300], created_by=created_by
-        )
-        LedgerEntry.objects.bulk_create(
-            LedgerEntry(transaction=entry_set, account_id=pk, amount=amount) for pk, amount in net.items()
-        )
-        # New balances are computed here from the locked rows, not in SQL: SQLite keeps decimals
-        # as floating point, so `balance + amount` in SQL would drift.
-        for pk, wallet in wallets.items():
-            LedgerAccount.objects.filter(pk=pk).update(balance=wallet.balance + net[pk])
+        return _write(idempotency_key, kind, net, memo, created_by, wallets)
+
+
+def _write(
+    idempotency_key, kind, net, memo, created_by, wallets: dict[int, LedgerAccount]
+) -> LedgerTransaction:
+    """The rows of one transaction, under the locks of the wallets it touches."""
+    for pk, wallet in wallets.items():
+        if wallet.balance + net[pk] < 0:
+            raise InsufficientFunds
+    entry_set = LedgerTransaction.objects.create(
+        idempotency_key=idempotency_key, kind=kind, memo=memo[:300], created_by=created_by
+    )
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(transaction=entry_set, account_id=pk, amount=amount) for pk, amount in net.items()
+    )
+    # New balances are computed here from the locked rows, not in SQL: SQLite keeps decimals
+    # as floating point, so `balance + amount` in SQL would drift.
+    for pk, wallet in wallets.items():
+        wallet.balance += net[pk]
+        LedgerAccount.objects.filter(pk=pk).update(balance=wallet.balance)
     return entry_set
 
 

@@ -50,16 +50,19 @@ def credit_top_up(*, member, amount: Decimal, idempotency_key: str, by=None, mem
     )
 
 
-def charge(*, member, amount: Decimal, idempotency_key: str, memo: str = ""):
-    """An order's price leaves the member's balance; raises InsufficientFunds when it is short."""
+def charge(*, member, amount: Decimal, idempotency_key: str, memo: str = "", held=None):
+    """An order's price leaves the member's balance; raises InsufficientFunds when it is short.
+
+    ``held``: the member's wallet as locked by the caller's transaction (see ``ledger.post``)."""
     return ledger.post(
         idempotency_key=idempotency_key,
         kind=LedgerTransaction.Kind.ORDER_CHARGE,
         memo=memo,
         lines=[
-            ledger.Line(ledger.wallet_of(member), -amount),
+            ledger.Line(held or ledger.wallet_of(member), -amount),
             ledger.Line(ledger.system_account(Kind.SALES), amount),
         ],
+        held=held,
     )
 
 

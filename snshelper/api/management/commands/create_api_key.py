@@ -1,6 +1,7 @@
 """Make an API key for a member from the command line; its secret is printed once."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from snshelper.accounts import selectors as account_selectors
 from snshelper.api import services
@@ -25,7 +26,8 @@ class Command(BaseCommand):
         if member is None:
             raise CommandError(f"No member with the email address {email}.")
         try:
-            made = services.create_key(member=member, name=name, allowed_ips="\n".join(ip))
+            with translation.override("en"):  # the command's other messages are English too
+                made = services.create_key(member=member, name=name, allowed_ips="\n".join(ip))
         except InvalidKeyFields as error:
             raise CommandError(str(error.message)) from None
         self.stderr.write(
