@@ -367,3 +367,40 @@ def check_invariants(fixture: Fixture, placed: int) -> dict:
     expected_left = fixture.funding * len(fixture.wallet_ids) - fixture.price * placed
     assert wallets_left == expected_left, f"wallets hold {wallets_left}, expected {expected_left}"
     return {"orders": orders, "charges": charges, "transitions": transitions, "sales": sales}
+
+
+# --- Shared by the other benchmarks -----------------------------------------------------------
+
+
+def database_url(alias: str = "default") -> str:
+    """A ``DATABASE_URL`` for the PostgreSQL database Django's ``alias`` points at, for a server
+    started as a subprocess (it reads its database from the environment, as in production)."""
+    from urllib.parse import quote
+
+    settings = connections[alias].settings_dict
+    user = quote(str(settings.get("USER") or ""), safe="")
+    password = quote(str(settings.get("PASSWORD") or ""), safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings.get("HOST") or "127.0.0.1"
+    port = f":{settings['PORT']}" if settings.get("PORT") else ""
+    return f"postgres://{auth}{host}{port}/{quote(str(settings['NAME']), safe='')}"
+
+
+def write_doc_section(doc, start: str, end: str, section: str) -> None:
+    """Replace the text between ``start`` and ``end`` in ``doc`` (markers included in
+    ``section``), or append the section when the markers are not there yet."""
+    text = (
+        doc.read_text()
+        if doc.exists()
+        else (
+            "# Benchmarks\n\nWritten by the scripts under `bench/` (see `bench/README.md`); each rewrites"
+            " its own section, between its markers.\n\n"
+        )
+    )
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + section.rstrip("\n") + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(text)
