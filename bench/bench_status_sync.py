@@ -130,19 +130,66 @@ def _max_pk(model) -> int:
     return model.objects.aggregate(top=Max("pk"))["top"] or 0
 
 
+class Stopwatch:
+    """Where a pass's wall time goes, cheaply enough to run inside the measured pass: waiting for
+    the provider's answers, executing SQL (``execute_wrapper``), and the Python of Django's
+    ``bulk_update`` (building its CASE … WHEN expressions), apart from the SQL it executes."""
+
+    def __init__(self):
+        self.seconds = Counter()
+        self._in_bulk_update = False
+
+    def execute(self, execute, sql, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent = time.perf_counter() - began
+            self.seconds["sql"] += spent
+            if self._in_bulk_update:
+                self.seconds["bulk_update_sql"] += spent
+
+    def wrap(self, name: str, function):
+        watch = self
+
+        def timed(*args, **kwargs):
+            nested = name == "bulk_update" and watch._in_bulk_update
+            watch._in_bulk_update = watch._in_bulk_update or name == "bulk_update"
+            began = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                if not nested:
+                    watch.seconds[name] += time.perf_counter() - began
+                    if name == "bulk_update":
+                        watch._in_bulk_update = False
+
+        return timed
+
+
 def measure(provider, simulator, name: str, said: str) -> dict:
     """One ``sync_statuses`` under CaptureQueriesContext: what it asked, wrote and cost."""
+    from unittest import mock
+
     from django.db import connection
+    from django.db.models.query import QuerySet
     from django.test.utils import CaptureQueriesContext
 
     from bench._diagnose import shape
     from snshelper.orders.models import OrderTransition
     from snshelper.providers import forwarding
+    from snshelper.providers.client import ProviderClient
     from snshelper.wallet.models import LedgerTransaction
 
     calls = simulator.calls("status")
     last_move, last_money = _max_pk(OrderTransition), _max_pk(LedgerTransaction)
-    with CaptureQueriesContext(connection) as captured:
+    watch = Stopwatch()
+    with (
+        CaptureQueriesContext(connection) as captured,
+        connection.execute_wrapper(watch.execute),
+        mock.patch.object(ProviderClient, "statuses", watch.wrap("provider", ProviderClient.statuses)),
+        mock.patch.object(QuerySet, "bulk_update", watch.wrap("bulk_update", QuerySet.bulk_update)),
+    ):
         began = time.perf_counter()
         result = forwarding.sync_statuses(provider)
         wall = time.perf_counter() - began
@@ -154,6 +201,7 @@ def measure(provider, simulator, name: str, said: str) -> dict:
     )
     refunds = LedgerTransaction.objects.filter(pk__gt=last_money, kind="order_refund").count()
     statements = [q["sql"] for q in captured.captured_queries]
+    spent = watch.seconds
     return {
         "name": name,
         "said": said,
@@ -163,6 +211,9 @@ def measure(provider, simulator, name: str, said: str) -> dict:
         "missing": result.missing,
         "queries": len(statements),
         "wall": wall,
+        "provider": spent["provider"],
+        "sql": spent["sql"],
+        "bulk_update_python": spent["bulk_update"] - spent["bulk_update_sql"],
         "moves": dict(moves.most_common()),
         "refunds": refunds,
         "shapes": dict(Counter(shape(sql) for sql in statements).most_common()),
@@ -423,6 +474,23 @@ def database_section(result: dict) -> list[str]:
             f"| {p['name']} | {p['said']} | {p['orders']:,} | {p['calls']} ({_verdict(calls_ok)}) |"
             f" {p['queries']:,} | {per_100(p):.2f} ({_verdict(queries_ok)}) | {p['wall']:.2f} s |"
             f" {p['changed']:,} | {p['refunds']:,} |"
+        )
+    lines += [
+        "",
+        "Where each pass's wall time went: waiting for the provider's answers (the simulator answers"
+        " in this process), executing SQL (`execute_wrapper`; COMMIT not included), the Python of"
+        " Django's `bulk_update` apart from its SQL (it builds a `CASE WHEN id = … THEN …` expression"
+        " per object and field), and the rest (the ORM's other Python, `_apply`, the simulator's own"
+        " work, CaptureQueriesContext).",
+        "",
+        "| pass | wall | provider calls | SQL | `bulk_update`'s Python | the rest |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for p in passes:
+        rest = p["wall"] - p["provider"] - p["sql"] - p["bulk_update_python"]
+        lines.append(
+            f"| {p['name']} | {p['wall']:.2f} s | {p['provider']:.2f} s | {p['sql']:.2f} s |"
+            f" {p['bulk_update_python']:.2f} s | {rest:.2f} s |"
         )
     lines += ["", "What moved (transitions written):", ""]
     for p in passes:
