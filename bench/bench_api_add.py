@@ -536,9 +536,11 @@ def report(args, env, phases, raws, diagnosis) -> str:
         f"- **API / raw: {ratio:.2f}** with {best.workers} granian worker{'s' * (best.workers > 1)}, the"
         f" best of those tried ({best.rate:.1f} against {raw_best.rate:.1f} orders/s; target ≥ {TARGET}:"
         f" {'met' if ratio >= TARGET else '**not met**'}).",
-        f"- Each worker count: {args.warmup:g} s of warm-up with all clients, then {args.seconds:g} s"
-        " measured (orders whose answer arrived inside the window; latency from sending the request to"
-        " reading the answer, so it includes the wait in granian's queue). Rate limits counted in "
+        f"- {args.rounds} round{'s' * (args.rounds > 1)}, the worker counts in reverse order every other"
+        f" round, pooled. Each worker count: {args.warmup:g} s of warm-up with all clients, then"
+        f" {args.seconds:g} s measured (orders whose answer arrived inside the window; latency from"
+        " sending the request to reading the answer, so it includes the wait in granian's queue)."
+        " Rate limits counted in "
         + (f"Redis (`{args.redis_url}`)" if args.redis_url else "the file cache")
         + f" with `API_KEY_RATE={args.api_key_rate}` so nothing is throttled. Before each phase: TRUNCATE"
         " of what orders write, balances to zero, funding again, CHECKPOINT. After each (API and raw):"
@@ -550,9 +552,9 @@ def report(args, env, phases, raws, diagnosis) -> str:
         f" Redis; the machine was {env['busy_before']:.0%} busy with other work in the 3 s before the run."
         f" Python {env['python']}, Django {env['django']}, psycopg {env['psycopg']}. {env['date']}.",
         "",
-        "| granian workers | API orders/s | p50 | p99 | raw orders/s (same orders) | API / raw |"
-        " machine CPU busy |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| granian workers | API orders/s, all rounds | p50 | p99 | raw orders/s (same orders) | API / raw |"
+        " each round: API, raw orders/s | machine CPU busy |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for phase in phases:
         raw = raws[phase.workers]
@@ -561,7 +563,7 @@ def report(args, env, phases, raws, diagnosis) -> str:
             f"| {phase.workers} | {phase.rate:.1f} ({phase.orders} in {phase.seconds:.1f} s) |"
             f" {ms(phase.percentile(0.5))} | {ms(phase.percentile(0.99))} |"
             f" {raw.rate:.1f} ({raw.orders} in {raw.elapsed:.2f} s) | {phase.rate / raw.rate:.2f} |"
-            f" {busy:.0%} |"
+            f" {'; '.join(f'{a:.1f}, {b:.1f}' for a, b in args.round_rates[phase.workers])} | {busy:.0%} |"
         )
     lines += [
         "",
@@ -585,9 +587,9 @@ def report(args, env, phases, raws, diagnosis) -> str:
     for workers, raw in raws.items():
         c, n = raw.cpu, raw.total
         lines.append(
-            f"| raw psycopg, {args.raw_clients} threads (after the {workers}-worker phase) | {raw.rate:.1f} |"
-            f" – | {_per(c, 'postgres', n)} | – | {_per(c, 'clients', n)} | {_per(c, 'other', n)} |"
-            f" {_per(c, 'machine', n)} |"
+            f"| raw psycopg, {args.raw_clients} threads (after the {workers}-worker phases) |"
+            f" {raw.rate:.1f} | – | {_per(c, 'postgres', n)} | – | {_per(c, 'clients', n)} |"
+            f" {_per(c, 'other', n)} | {_per(c, 'machine', n)} |"
         )
     if args.deep:
         lines += where_the_time_goes(args, ratio, best, raw_best, diagnosis, cpus)
@@ -719,6 +721,38 @@ def run_raw_pooled(core, fixture, dsn, meter, *, clients: int, orders: int, repe
     )
 
 
+def _added(cpus: list[dict]) -> dict[str, float]:
+    total: dict[str, float] = defaultdict(float)
+    for cpu in cpus:
+        for name, used in cpu.items():
+            total[name] += used
+    return dict(total)
+
+
+def pool_phases(phases: list[ApiPhase]) -> ApiPhase:
+    """One worker count's rounds as one: orders, seconds, latencies and CPU added up."""
+    return ApiPhase(
+        workers=phases[0].workers,
+        clients=phases[0].clients,
+        seconds=sum(p.seconds for p in phases),
+        orders=sum(p.orders for p in phases),
+        placed=sum(p.placed for p in phases),
+        latencies=[x for p in phases for x in p.latencies],
+        per_client=[sum(n) for n in zip(*(p.per_client for p in phases), strict=True)],
+        cpu=_added([p.cpu for p in phases]),
+    )
+
+
+def pool_raws(raws: list[RawResult]) -> RawResult:
+    return RawResult(
+        orders=sum(r.orders for r in raws),
+        elapsed=sum(r.elapsed for r in raws),
+        total=sum(r.total for r in raws),
+        cpu=_added([r.cpu for r in raws]),
+        runs=sum(r.runs for r in raws),
+    )
+
+
 def busy_share(seconds: float = 3) -> float:
     """How busy the machine is with other work before the benchmark starts."""
     busy, total = _machine()
@@ -733,6 +767,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=10, help="measured seconds per worker count")
     parser.add_argument("--warmup", type=float, default=3, help="warm-up seconds before each window")
     parser.add_argument("--workers", default="1,2,4", help="granian worker counts to try (default 1,2,4)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds, the order reversed each time (2)")
     parser.add_argument("--raw-clients", type=int, default=8, help="threads of the raw baseline (default 8)")
     parser.add_argument("--raw-repeats", type=int, default=3, help="baseline runs after each phase (3)")
     parser.add_argument("--profile-requests", type=int, default=200, help="calls of the one-client timings")
@@ -746,8 +781,11 @@ def main(argv=None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print the section, leave docs/ alone")
     args = parser.parse_args(argv)
     workers = [int(w) for w in args.workers.split(",") if w.strip()]
-    if min([args.clients, args.raw_clients, args.raw_repeats, *workers], default=0) < 1 or args.seconds <= 0:
-        parser.error("need clients, raw clients and runs, worker counts and seconds above zero")
+    if (
+        min([args.clients, args.raw_clients, args.raw_repeats, args.rounds, *workers], default=0) < 1
+        or args.seconds <= 0
+    ):
+        parser.error("need clients, raw clients and runs, rounds, worker counts and seconds above zero")
 
     sys.path.insert(0, str(ROOT))
     from bench.bench_place_order import bench_url, environment, recreate_database
@@ -792,40 +830,45 @@ def main(argv=None) -> int:
         dsn = core.conninfo()
         meter = CpuMeter(dsn, args.database)
         print(f"database {args.database} ready in {time.perf_counter() - began:.1f} s", flush=True)
-        phases, raws = [], {}
-        for count in workers:
-            core.reset(fixture, checkpoint=True)
-            connections.close_all()
-            with Server(count, secret=secrets[0], log=var_dir / f"granian-{count}.log") as server:
-                meter.server_pid = server.process.pid
-                phase = run_api(
-                    server.url,
+        rounds: dict[int, list[tuple[ApiPhase, RawResult]]] = defaultdict(list)
+        for number in range(args.rounds):
+            for count in workers if number % 2 == 0 else reversed(workers):  # drift favours none
+                core.reset(fixture, checkpoint=True)
+                connections.close_all()
+                with Server(count, secret=secrets[0], log=var_dir / f"granian-{count}.log") as server:
+                    meter.server_pid = server.process.pid
+                    phase = run_api(
+                        server.url,
+                        fixture,
+                        secrets,
+                        workers=count,
+                        clients=args.clients,
+                        warmup=args.warmup,
+                        seconds=args.seconds,
+                        meter=meter,
+                    )
+                meter.server_pid = None
+                core.check_invariants(fixture, phase.placed)  # the readiness probe asks the balance only
+                raw = run_raw_pooled(
+                    core,
                     fixture,
-                    secrets,
-                    workers=count,
-                    clients=args.clients,
-                    warmup=args.warmup,
-                    seconds=args.seconds,
-                    meter=meter,
+                    dsn,
+                    meter,
+                    clients=args.raw_clients,
+                    orders=phase.orders,
+                    repeats=args.raw_repeats,
                 )
-            meter.server_pid = None
-            core.check_invariants(fixture, phase.placed)  # the readiness probe asks for the balance only
-            phases.append(phase)
-            raws[count] = raw = run_raw_pooled(
-                core,
-                fixture,
-                dsn,
-                meter,
-                clients=args.raw_clients,
-                orders=phase.orders,
-                repeats=args.raw_repeats,
-            )
-            print(
-                f"{count} worker(s): API {phase.orders} orders in {phase.seconds:.2f} s = {phase.rate:.1f}/s"
-                f" (p50 {ms(phase.percentile(0.5))}, p99 {ms(phase.percentile(0.99))}); raw"
-                f" {raw.orders} in {raw.elapsed:.2f} s = {raw.rate:.1f}/s; invariants hold",
-                flush=True,
-            )
+                rounds[count].append((phase, raw))
+                print(
+                    f"round {number + 1}, {count} worker(s): API {phase.orders} orders in"
+                    f" {phase.seconds:.2f} s = {phase.rate:.1f}/s (p50 {ms(phase.percentile(0.5))}, p99"
+                    f" {ms(phase.percentile(0.99))}); raw {raw.orders} in {raw.elapsed:.2f} s ="
+                    f" {raw.rate:.1f}/s; invariants hold",
+                    flush=True,
+                )
+        phases = [pool_phases([p for p, _ in rounds[count]]) for count in workers]
+        raws = {count: pool_raws([r for _, r in rounds[count]]) for count in workers}
+        args.round_rates = {count: [(p.rate, r.rate) for p, r in rounds[count]] for count in workers}
         best = max(phases, key=lambda p: p.rate)
         args.deep = args.profile or best.rate / raws[best.workers].rate < TARGET
         diagnosis = {}
