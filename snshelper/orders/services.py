@@ -307,7 +307,7 @@ def _provider_target(order: Order, update: StatusUpdate) -> tuple[str, int | Non
     return status, remains
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # all or nothing with the caller's batch
 def apply_provider_statuses(updates: list[StatusUpdate], *, reason: str = "Provider status") -> int:
     """Apply a batch of provider reports through the state machine; returns how many orders
     changed. A fixed number of queries for the whole batch: one lock, one update of the orders,

@@ -145,7 +145,9 @@ class Posting:
     created_by: object = None
 
 
-def post_many(postings: list[Posting]) -> list[LedgerTransaction]:
+def post_many(
+    postings: list[Posting], *, held: dict[int, LedgerAccount] | None = None
+) -> list[LedgerTransaction]:
     """``post`` for a batch, in one database transaction and a fixed number of queries: the same
     rules (balanced, at most 5 decimals, once per key, no wallet below zero), all or nothing.
 
@@ -158,19 +160,25 @@ def post_many(postings: list[Posting]) -> list[LedgerTransaction]:
     if len(set(keys)) != len(keys):
         raise ValueError("A batch cannot post the same idempotency key twice.")
     nets = [_normalise(p.lines) for p in postings]
-    with transaction.atomic():
-        wallet_ids = sorted(
-            {
-                line.account.pk
-                for p in postings
-                for line in p.lines
-                if line.account.kind == LedgerAccount.Kind.MEMBER_WALLET
-            }
-        )
-        wallets = {
-            a.pk: a
-            for a in LedgerAccount.objects.select_for_update().filter(pk__in=wallet_ids).order_by("pk")
+    wallet_ids = sorted(
+        {
+            line.account.pk
+            for p in postings
+            for line in p.lines
+            if line.account.kind == LedgerAccount.Kind.MEMBER_WALLET
         }
+    )
+    # With ``held`` the caller's own transaction (or savepoint) undoes a refused batch.
+    with transaction.atomic(savepoint=held is None):
+        if held is not None:  # the caller locked them in this transaction
+            if set(held) != set(wallet_ids) or not transaction.get_connection().in_atomic_block:
+                raise ValueError("`held` are the wallets locked in the surrounding transaction.")
+            wallets = held
+        else:
+            wallets = {
+                a.pk: a
+                for a in LedgerAccount.objects.select_for_update().filter(pk__in=wallet_ids).order_by("pk")
+            }
         existing = {
             t.idempotency_key: t
             for t in LedgerTransaction.objects.filter(idempotency_key__in=keys).prefetch_related("entries")

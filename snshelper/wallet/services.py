@@ -86,24 +86,26 @@ def refund_many(refunds: list[tuple[int, Decimal, str, str]]) -> list:
     if not refunds:
         return []
     members = {member_id for member_id, *_ in refunds}
-    wallets = {
-        account.member_id: account
-        for account in LedgerAccount.objects.filter(
-            kind=Kind.MEMBER_WALLET, member_id__in=members, currency=settings.CURRENCY
-        )
-    }
     sales = ledger.system_account(Kind.SALES)
-    return ledger.post_many(
-        [
-            ledger.Posting(
-                idempotency_key=key,
-                kind=LedgerTransaction.Kind.ORDER_REFUND,
-                memo=memo,
-                lines=[ledger.Line(wallets[member_id], amount), ledger.Line(sales, -amount)],
-            )
-            for member_id, amount, key, memo in refunds
-        ]
-    )
+    with transaction.atomic():  # a savepoint when nested: a refusal leaves the caller usable
+        wallets = {
+            account.member_id: account
+            for account in LedgerAccount.objects.select_for_update()
+            .filter(kind=Kind.MEMBER_WALLET, member_id__in=members, currency=settings.CURRENCY)
+            .order_by("pk")
+        }
+        return ledger.post_many(
+            held={account.pk: account for account in wallets.values()},
+            postings=[
+                ledger.Posting(
+                    idempotency_key=key,
+                    kind=LedgerTransaction.Kind.ORDER_REFUND,
+                    memo=memo,
+                    lines=[ledger.Line(wallets[member_id], amount), ledger.Line(sales, -amount)],
+                )
+                for member_id, amount, key, memo in refunds
+            ],
+        )
 
 
 def adjust_balance(*, member, amount: Decimal, reason: str, by, idempotency_key: str):
