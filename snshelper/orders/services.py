@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from snshelper.catalog.models import Service
 from snshelper.core import clock
+from snshelper.core.bulk_update import update_rows
 from snshelper.orders import errors
 from snshelper.orders.models import (
     ACTIVE,
@@ -358,7 +359,7 @@ def apply_provider_statuses(updates: list[StatusUpdate], *, reason: str = "Provi
         changed.append(order)
     if changed:
         wallet.refund_many(refunds)
-        Order.objects.bulk_update(changed, ["status", "start_count", "remains", "refunded", "updated_at"])
+        update_rows(Order, changed, ["status", "start_count", "remains", "refunded", "updated_at"])
         OrderTransition.objects.bulk_create(history)
     return len(changed)
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from snshelper.core import clock
+from snshelper.core.bulk_update import update_rows
 from snshelper.orders import errors as order_errors
 from snshelper.orders import services as orders
 from snshelper.orders.models import ACTIVE, OPEN_REFILL, CancelRequest, Order, RefillRequest, RefillStatus
@@ -404,7 +405,7 @@ def _apply(rows, reports, result: SyncResult) -> None:
     with transaction.atomic():
         result.changed += orders.apply_provider_statuses(updates)
         if touched:
-            Forwarding.objects.bulk_update(touched, ["missing_count", "provider_charge"])
+            update_rows(Forwarding, touched, ["missing_count", "provider_charge"])
 
 
 # --- Refill and cancel requests, passed on ---------------------------------------------------

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 
+from snshelper.core.bulk_update import update_rows
 from snshelper.wallet.errors import IdempotencyConflict, InsufficientFunds
 from snshelper.wallet.models import LedgerAccount, LedgerEntry, LedgerTransaction
 
@@ -215,6 +216,6 @@ def post_many(
             for pk in wallets
             if balances[pk] != wallets[pk].balance
         ]
-        LedgerAccount.objects.bulk_update(changed, ["balance"])
+        update_rows(LedgerAccount, changed, ["balance"])
     by_key = {t.idempotency_key: t for t in [*existing.values(), *created]}
     return [by_key[key] for key in keys]
