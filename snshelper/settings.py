@@ -326,7 +326,23 @@ RETENTION_MONTHS = {
     "complaint": env.int("RETENTION_COMPLAINT_MONTHS", default=60),
     "withdrawn_member": env.int("RETENTION_WITHDRAWN_MEMBER_MONTHS", default=60),
     "staff_audit": env.int("RETENTION_STAFF_AUDIT_MONTHS", default=24),
+    "data_requests": env.int("RETENTION_DATA_REQUESTS_MONTHS", default=36),
+    "privacy_questions": env.int("RETENTION_PRIVACY_QUESTIONS_MONTHS", default=12),
 }
+# Things whose purpose ends quickly are destroyed after days, not years.
+RETENTION_DAYS = {
+    "unpaid_top_ups": env.int("RETENTION_UNPAID_TOP_UPS_DAYS", default=30),
+    "rejected_slips": env.int("RETENTION_REJECTED_SLIPS_DAYS", default=90),
+    "identity_checks": env.int("RETENTION_IDENTITY_CHECKS_DAYS", default=1),
+    "exports": env.int("RETENTION_EXPORTS_DAYS", default=0),  # counted from the link's expiry
+}
+# Data-subject requests and questions to the privacy officer are answered within this many days.
+PRIVACY_ANSWER_DAYS = env.int("PRIVACY_ANSWER_DAYS", default=10)
+PRIVACY_EXPORT_DAYS = env.int("PRIVACY_EXPORT_DAYS", default=7)  # a "view" export's link lives this long
+# A new policy version is published at least this many days before it takes effect.
+POLICY_NOTICE_DAYS = env.int("POLICY_NOTICE_DAYS", default=7)
+# Keys the hashes that match a new sign-up with a withdrawn member (never the clear data).
+PRIVACY_MATCH_KEY = env.str("PRIVACY_MATCH_KEY", default="") or f"match:{SECRET_KEY}"
 
 LOGGING = {
     "version": 1,

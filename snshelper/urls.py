@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("snshelper.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("snshelper.privacy.urls")),
+    path("account/privacy/", include("snshelper.privacy.member_urls")),
+    path("staff/privacy/", include("snshelper.privacy.staff_urls")),
     path("orders/", include("snshelper.orders.request_urls")),
     path("orders/", include("snshelper.orders.urls")),
     path("staff/orders/", include("snshelper.orders.staff_urls")),

@@ -113,3 +113,7 @@ def test_totp_secret_still_works_after_key_rotation(make_staff, settings, client
 
 def test_encrypted_values_are_salted_so_equal_values_do_not_match():
     assert encryption.encrypt(PHONE) != encryption.encrypt(PHONE)
+
+
+def test_every_model_with_personal_data_says_which_member_owns_its_rows():
+    assert registry.unowned_models() == []

@@ -1,6 +1,6 @@
 """Personal data held by the accounts app (and by allauth for sign-in)."""
 
-from snshelper.privacy.registry import Category, Purpose, not_personal, personal_data
+from snshelper.privacy.registry import Category, Purpose, not_personal, owned_by, personal_data
 
 M, S = Purpose.MEMBERSHIP, Purpose.SECURITY
 
@@ -54,3 +54,8 @@ personal_data(
     important=True,
     encrypted_by="snshelper.accounts.adapters.MFAAdapter",
 )
+
+owned_by("accounts.Member", "pk")
+owned_by("accounts.LoginRecord", "member")
+owned_by("account.EmailAddress", "user")
+owned_by("mfa.Authenticator", "user")

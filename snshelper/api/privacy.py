@@ -1,6 +1,6 @@
 """Personal data in the API app: the member's key (a credential) and where it was used from."""
 
-from snshelper.privacy.registry import Category, Purpose, not_personal, personal_data
+from snshelper.privacy.registry import Category, Purpose, not_personal, owned_by, personal_data
 
 personal_data(
     "api.ApiKey",
@@ -33,3 +33,4 @@ personal_data(
     retention="membership",
 )
 not_personal("api.ApiKey", "name", reason="A label the member gives a key, such as 'my panel'.")
+owned_by("api.ApiKey", "member")

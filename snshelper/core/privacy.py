@@ -1,6 +1,6 @@
 """Personal data in Django's own tables."""
 
-from snshelper.privacy.registry import Category, Purpose, not_personal, personal_data
+from snshelper.privacy.registry import Category, Purpose, not_member_owned, not_personal, personal_data
 
 personal_data(
     "sessions.Session",
@@ -11,3 +11,7 @@ personal_data(
 )
 not_personal("auth.Permission", "name", reason="The name of a permission, not of a person.")
 not_personal("auth.Group", "name", reason="The name of a staff role, not of a person.")
+not_member_owned(
+    "sessions.Session",
+    reason="A session is found by its random key, not by member; it ends at sign-out, expiry and withdrawal.",
+)

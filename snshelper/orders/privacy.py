@@ -1,6 +1,6 @@
 """Order data: the SNS account IDs, links and texts a member gives (contract and payment, 5 years)."""
 
-from snshelper.privacy.registry import Category, Purpose, not_personal, personal_data
+from snshelper.privacy.registry import Category, Purpose, not_personal, owned_by, personal_data
 
 ORDER = {"category": Category.ORDER_DATA, "purpose": Purpose.CONTRACT_PAYMENT, "retention": "contract"}
 PAY = {"category": Category.PAYMENT_RECORD, "purpose": Purpose.CONTRACT_PAYMENT, "retention": "payment"}
@@ -23,3 +23,14 @@ personal_data("orders.Subscription", "username", **ORDER)
 personal_data("orders.Subscription", "reason", **ORDER)
 personal_data("orders.SubscriptionPost", "link", **ORDER)
 personal_data("orders.SubscriptionTransition", "reason", **ORDER)
+
+owned_by("orders.Order", "member")
+for model in (
+    "orders.OrderTransition",
+    "orders.RefillRequest",
+    "orders.CancelRequest",
+    "orders.Subscription",
+):
+    owned_by(model, "order__member")
+owned_by("orders.SubscriptionPost", "subscription__order__member")
+owned_by("orders.SubscriptionTransition", "subscription__order__member")

@@ -67,6 +67,8 @@ class Exemption:
 
 _declarations: dict[tuple[str, str], Declaration] = {}
 _exemptions: dict[tuple[str, str], Exemption] = {}
+_owners: dict[str, str] = {}  # model label → lookup from the model to its member ("pk" for Member)
+_unowned: dict[str, str] = {}  # model label → why its rows belong to no one member
 
 
 def _label(model) -> str:
@@ -92,6 +94,37 @@ def personal_data(
 def not_personal(model, field: str, *, reason: str) -> None:
     """Say why a field that looks personal (by its name or type) is not."""
     _exemptions[(_label(model), field)] = Exemption(_label(model), field, reason)
+
+
+def owned_by(model, path: str) -> None:
+    """Say how a model's rows lead to the member they are about (e.g. ``"order__member"``):
+    the export, withdrawal and deletion find a member's rows by it."""
+    _owners[_label(model)] = path
+
+
+def not_member_owned(model, *, reason: str) -> None:
+    """Say why a model with personal fields has no owning member (e.g. staff's own logs)."""
+    _unowned[_label(model)] = reason
+
+
+def owner_path(model) -> str | None:
+    return _owners.get(_label(model))
+
+
+def member_rows(model, member):
+    """The rows of ``model`` about ``member`` (empty when the model belongs to no member)."""
+    model = apps.get_model(model) if isinstance(model, str) else model
+    path = owner_path(model)
+    if path is None:
+        return model._default_manager.none()
+    rows = model._default_manager.filter(**{path: member.pk if path == "pk" else member})
+    return rows.distinct() if "__" in path else rows
+
+
+def owned_models() -> list[str]:
+    """Labels of models holding personal data and owned by a member, in registry order."""
+    labels = dict.fromkeys(d.model_label for d in _declarations.values())
+    return [label for label in labels if label in _owners]
 
 
 def declarations() -> list[Declaration]:
@@ -154,6 +187,12 @@ def dangling_entries() -> list[str]:
         except (LookupError, FieldDoesNotExist):
             dangling.append(f"{model_label}.{field}")
     return dangling
+
+
+def unowned_models() -> list[str]:
+    """Models with declared personal fields whose owner is neither named nor explained."""
+    labels = dict.fromkeys(d.model_label for d in _declarations.values())
+    return [label for label in labels if label not in _owners and label not in _unowned]
 
 
 def unencrypted_important() -> list[str]:

@@ -17,10 +17,15 @@ class RetentionRule:
     basis: str
     setting: str = ""  # key in settings.RETENTION_MONTHS when the period is a fixed time
     until: str = ""  # when the period is an event rather than a time
+    days_setting: str = ""  # key in settings.RETENTION_DAYS for short periods
 
     @property
     def months(self) -> int | None:
         return settings.RETENTION_MONTHS[self.setting] if self.setting else None
+
+    @property
+    def days(self) -> int | None:
+        return settings.RETENTION_DAYS[self.days_setting] if self.days_setting else None
 
 
 RULES: dict[str, RetentionRule] = {
@@ -73,6 +78,48 @@ RULES: dict[str, RetentionRule] = {
             _("Staff access and action logs"),
             _("Personal Information Protection Act standards: at least 2 years"),
             setting="staff_audit",
+        ),
+        RetentionRule(
+            "data_requests",
+            _("Requests to view, correct, delete or suspend personal data"),
+            _("Privacy policy: proof that each request was answered"),
+            setting="data_requests",
+        ),
+        RetentionRule(
+            "privacy_questions",
+            _("Questions to the privacy officer"),
+            _("Privacy policy: kept while a follow-up question is likely"),
+            setting="privacy_questions",
+        ),
+        RetentionRule(
+            "unpaid_top_ups",
+            _("Top-ups never paid"),
+            _("Privacy policy: destroyed once the purpose is gone"),
+            days_setting="unpaid_top_ups",
+        ),
+        RetentionRule(
+            "rejected_slips",
+            _("Payment slips of rejected top-ups"),
+            _("Privacy policy: kept only while the rejection may be disputed"),
+            days_setting="rejected_slips",
+        ),
+        RetentionRule(
+            "identity_checks",
+            _("Identity verification codes"),
+            _("Security: a code is needed only for the minutes it is valid"),
+            days_setting="identity_checks",
+        ),
+        RetentionRule(
+            "exports",
+            _("Copies of your data prepared for you"),
+            _("Privacy policy: destroyed when the download link expires"),
+            days_setting="exports",
+        ),
+        RetentionRule(
+            "legal_hold",
+            _("Legal holds"),
+            _("A law or an investigation requires keeping named records"),
+            until=_("the hold is released"),
         ),
     ]
 }

@@ -1,6 +1,6 @@
 """Personal data in the staff action log (Django admin's history)."""
 
-from snshelper.privacy.registry import Category, Purpose, personal_data
+from snshelper.privacy.registry import Category, Purpose, not_member_owned, personal_data
 
 for field in ("object_id", "object_repr", "change_message"):
     personal_data(
@@ -10,3 +10,7 @@ for field in ("object_id", "object_repr", "change_message"):
         purpose=Purpose.SECURITY,
         retention="staff_audit",
     )
+not_member_owned(
+    "admin.LogEntry",
+    reason="A staff member's own actions in the back office; read by the privacy officer, not exported.",
+)

@@ -1,6 +1,6 @@
 """Personal data in the wallet: payment records, kept 5 years (policy: payment and supply)."""
 
-from snshelper.privacy.registry import Category, Purpose, not_personal, personal_data
+from snshelper.privacy.registry import Category, Purpose, not_personal, owned_by, personal_data
 
 PAY = {"category": Category.PAYMENT_RECORD, "purpose": Purpose.CONTRACT_PAYMENT, "retention": "payment"}
 
@@ -51,3 +51,9 @@ personal_data("wallet.Withdrawal", "requested_at", **PAY)
 personal_data("wallet.Withdrawal", "payout_reference", **PAY)
 personal_data("wallet.Withdrawal", "reject_reason", **PAY)
 not_personal("wallet.Withdrawal", "idempotency_key", reason="A key our form sends to make retries safe.")
+
+owned_by("wallet.LedgerAccount", "member")
+owned_by("wallet.LedgerEntry", "account__member")
+owned_by("wallet.LedgerTransaction", "entries__account__member")
+for model in ("wallet.TopUp", "wallet.RefundBankAccount", "wallet.Withdrawal"):
+    owned_by(model, "member")

@@ -1,0 +1,28 @@
+"""Data under correction (P10): while a correction request about a field is open, that field of
+that member is not used or provided. Notices, disclosures and provider forwarding ask here."""
+
+from snshelper.privacy.models import DataSubjectRequest
+
+
+def fields_under_correction(member) -> set[str]:
+    """Registered fields ("app.Model.field") of the member with an open correction request."""
+    return set(
+        DataSubjectRequest.objects.filter(
+            member=member, kind=DataSubjectRequest.Kind.CORRECT, status=DataSubjectRequest.Status.OPEN
+        )
+        .exclude(target="")
+        .values_list("target", flat=True)
+    )
+
+
+def is_under_correction(member, field: str, record_id=None) -> bool:
+    """Whether ``field`` of the member (optionally of one record) awaits a correction."""
+    open_requests = DataSubjectRequest.objects.filter(
+        member=member,
+        kind=DataSubjectRequest.Kind.CORRECT,
+        status=DataSubjectRequest.Status.OPEN,
+        target=field,
+    )
+    if record_id is not None:
+        open_requests = open_requests.filter(target_id__in=["", str(record_id)])
+    return open_requests.exists()

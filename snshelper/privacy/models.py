@@ -1,0 +1,381 @@
+"""The privacy engine's records: policy versions and their notices, the destruction log and legal
+holds, the withdrawn-member store, data-subject requests with their identity checks, exports and
+steps, the disclosure register with correction notices, the officer's desk, and cookie choices.
+
+Writes go through ``privacy.services`` (and the modules it names); pages read through
+``privacy.selectors``.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from snshelper.core import clock
+from snshelper.core.encryption import EncryptedTextField
+
+MEMBER = settings.AUTH_USER_MODEL
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+# --- Policy versions and change notices (P19) -------------------------------------------------
+
+
+class PolicyVersion(models.Model):
+    """A published text of the policy: what it said, from when, and why it changed.
+
+    ``texts`` holds the generated policy as published, per language ({"th": ..., "en": ...}), so an
+    earlier version stays readable whatever the code says today.
+    """
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    published_at = models.DateTimeField(_("published"), default=clock.now)
+    effective_at = models.DateTimeField(_("takes effect"))
+    reasons = models.JSONField(_("reasons for the change"), default=dict, blank=True)
+    summary = models.JSONField(_("what changes"), default=dict, blank=True)
+    texts = models.JSONField(_("policy text"), default=dict)
+    published_by = models.ForeignKey(
+        MEMBER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+
+    def __str__(self):
+        return f"v{self.number}"
+
+
+class PolicyChangeNotice(models.Model):
+    """A member told of a policy version: shown on the site until seen, and mailed."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="notices")
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="policy_notices")
+    created_at = models.DateTimeField(default=clock.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "member"], name="one_policy_notice_per_member")
+        ]
+        indexes = [models.Index(fields=["member", "seen_at"])]
+
+    def __str__(self):
+        return f"{self.version} → {self.member}"
+
+
+# --- Retention (P4, P6) -----------------------------------------------------------------------
+
+
+class DestructionLog(models.Model):
+    """What a retention sweep destroyed: the rule, the kind of record, how many, when — never
+    the data itself, nor which records (their ids are not kept either)."""
+
+    class Action(models.TextChoices):
+        DELETED = "deleted", _("Deleted")
+        ANONYMISED = "anonymised", _("Anonymised")
+
+    rule = models.CharField(_("rule"), max_length=40)
+    record_type = models.CharField(_("kind of record"), max_length=80)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    count = models.PositiveIntegerField(_("records"))
+    ran_at = models.DateTimeField(_("time"), default=clock.now, db_index=True)
+
+    class Meta:
+        ordering = ["-ran_at", "-id"]
+        verbose_name = _("destruction log entry")
+        verbose_name_plural = _("destruction log")
+
+    def __str__(self):
+        return f"{self.rule}: {self.count} {self.record_type} {self.action}"
+
+
+class LegalHold(models.Model):
+    """Suspends destruction: of everything about one member, or of one named record."""
+
+    member = models.ForeignKey(
+        MEMBER, null=True, blank=True, on_delete=models.CASCADE, related_name="legal_holds"
+    )
+    record_type = models.CharField(_("kind of record"), max_length=80, blank=True)  # "app.Model"
+    record_id = models.CharField(_("record"), max_length=40, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    placed_by = models.ForeignKey(MEMBER, null=True, on_delete=models.SET_NULL, related_name="+")
+    placed_at = models.DateTimeField(default=clock.now)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at"]
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+
+    def __str__(self):
+        return f"hold {self.pk}"
+
+
+# --- Withdrawn members (P5) -------------------------------------------------------------------
+
+
+class WithdrawnMember(models.Model):
+    """What must be kept of a member who withdrew, apart from the ordinary tables.
+
+    Only the privacy officer reads it. ``kept`` is one encrypted JSON document; the hashes are
+    keyed (HMAC) so a new sign-up can be matched without holding clear data to search.
+    """
+
+    member_id = models.CharField(_("member ID"), max_length=16, db_index=True)
+    withdrawn_at = models.DateTimeField(_("withdrew"))
+    contract_ended_at = models.DateTimeField(_("contract ended"))
+    destroy_after = models.DateTimeField(_("destroyed after"), db_index=True)
+    email_hash = models.CharField(max_length=64, db_index=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    kept = EncryptedTextField(_("kept data"))
+
+    class Meta:
+        ordering = ["-withdrawn_at"]
+        verbose_name = _("withdrawn member")
+        verbose_name_plural = _("withdrawn members")
+        default_permissions = ()
+        permissions = [("read_withdrawn_store", "Read the withdrawn-member store")]
+
+    def __str__(self):
+        return self.member_id
+
+
+class SignupMatch(models.Model):
+    """A new member whose email or phone matches a withdrawn member's (by keyed hash)."""
+
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="withdrawn_matches")
+    withdrawn = models.ForeignKey(WithdrawnMember, on_delete=models.CASCADE, related_name="matches")
+    matched_on = models.CharField(max_length=16)  # "email" or "phone"
+    created_at = models.DateTimeField(default=clock.now)
+    reviewed_by = models.ForeignKey(
+        MEMBER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    def __str__(self):
+        return f"{self.member} ~ {self.withdrawn.member_id}"
+
+
+# --- Data-subject requests (P9–P12) -----------------------------------------------------------
+
+
+class IdentityCheck(models.Model):
+    """An emailed one-time code that, with the password again, proves it is the member."""
+
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="identity_checks")
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    passed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"identity check {self.pk}"
+
+
+class RefusalGround(models.TextChoices):
+    """The only grounds the policy allows for refusing view, deletion or suspension (P12)."""
+
+    LAW = "law", _("① A law requires it, or we cannot otherwise meet a legal obligation")
+    HARM = (
+        "harm",
+        _("② It could harm another person's life or body, or unfairly harm their property or interests"),
+    )
+    CONTRACT = (
+        "contract",
+        _("③ The contract cannot be performed without this data, and you have not said you want to end it"),
+    )
+
+    def __str__(self):
+        return f"identity check {self.pk}"
+
+
+class DataSubjectRequest(models.Model):
+    class Kind(models.TextChoices):
+        VIEW = "view", _("See my data")
+        CORRECT = "correct", _("Correct my data")
+        DELETE = "delete", _("Delete my data")
+        SUSPEND = "suspend", _("Stop processing my data")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Received")
+        DONE = "done", _("Done")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn by you")
+
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="data_requests")
+    kind = models.CharField(_("request"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("received"), default=clock.now)
+    due_at = models.DateTimeField(_("answer due"))
+    verified_at = models.DateTimeField(_("identity verified"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # What the request is about: a registered field ("app.Model.field"), and which record of it
+    # when it is not the member record itself. Empty for a request about all of the member's data.
+    target = models.CharField(_("data"), max_length=120, blank=True)
+    target_id = models.CharField(max_length=40, blank=True)
+    requested_value = EncryptedTextField(_("correct value"), blank=True, default="")
+    details = models.TextField(_("details"), blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    refusal_ground = models.CharField(
+        _("ground for refusal"), max_length=16, choices=RefusalGround.choices, blank=True
+    )
+    handled_by = models.ForeignKey(MEMBER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("data-subject request")
+        verbose_name_plural = _("data-subject requests")
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_at < clock.now()
+
+
+class RequestStep(models.Model):
+    """Every step of a request, for the record: who did what, when (never the data itself)."""
+
+    request = models.ForeignKey(DataSubjectRequest, on_delete=models.CASCADE, related_name="steps")
+    at = models.DateTimeField(default=clock.now)
+    actor = models.ForeignKey(MEMBER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=40)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+def export_expiry():
+    return clock.now() + timedelta(days=settings.PRIVACY_EXPORT_DAYS)
+
+
+class DataExport(models.Model):
+    """The answer to a "view" request: a file prepared by the queue, downloadable until it expires."""
+
+    request = models.OneToOneField(DataSubjectRequest, on_delete=models.CASCADE, related_name="export")
+    token = models.CharField(max_length=64, unique=True, default=_token)
+    path = models.CharField(max_length=300, blank=True)  # under PRIVATE_MEDIA_ROOT, random name
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=clock.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=export_expiry, db_index=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"export {self.pk}"
+
+
+class ProcessingSuspension(models.Model):
+    """Processing of a member's data stopped at their request (P9), until lifted."""
+
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="suspensions")
+    request = models.ForeignKey(DataSubjectRequest, null=True, on_delete=models.SET_NULL, related_name="+")
+    since = models.DateTimeField(default=clock.now)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"suspension {self.pk}"
+
+
+# --- Disclosures (P7, P11) --------------------------------------------------------------------
+
+
+class Disclosure(models.Model):
+    """A provision of personal data to a third party, as the law requires: the only way out."""
+
+    recipient = models.CharField(_("recipient"), max_length=200)
+    recipient_contact = models.CharField(_("recipient's contact"), max_length=200, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    fields = models.JSONField(_("data provided"), default=list)  # ["accounts.Member.email", ...]
+    members = models.ManyToManyField(MEMBER, related_name="disclosures")
+    disclosed_at = models.DateTimeField(_("provided on"))
+    recorded_by = models.ForeignKey(MEMBER, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=clock.now)
+    bundle = EncryptedTextField(_("provided data"), blank=True, default="")
+
+    class Meta:
+        ordering = ["-disclosed_at", "-id"]
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+
+    def __str__(self):
+        return f"{self.recipient} {self.disclosed_at:%Y-%m-%d}"
+
+
+class CorrectionNotice(models.Model):
+    """A recipient of earlier-provided data told of its correction (P11)."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="correction_notices")
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(DataSubjectRequest, null=True, on_delete=models.SET_NULL, related_name="+")
+    field = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=clock.now)
+    text = models.TextField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"correction notice {self.pk}"
+
+
+# --- The privacy officer's desk (P8) ----------------------------------------------------------
+
+
+class PrivacyInquiry(models.Model):
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("Question about my personal data")
+        COMPLAINT = "complaint", _("Complaint about how my personal data is handled")
+
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="privacy_inquiries")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("received"), default=clock.now)
+    due_at = models.DateTimeField(_("answer due"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        MEMBER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("privacy inquiry")
+        verbose_name_plural = _("privacy inquiries")
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.answered_at is None and self.due_at < clock.now()
+
+
+# --- Cookies (P13) ----------------------------------------------------------------------------
+
+
+class CookieChoice(models.Model):
+    """A signed-in member's choice about optional cookies, and the policy version they saw."""
+
+    member = models.OneToOneField(MEMBER, on_delete=models.CASCADE, related_name="cookie_choice")
+    accepted = models.BooleanField()
+    policy_version = models.PositiveIntegerField(null=True, blank=True)
+    chosen_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self):
+        return "accepted" if self.accepted else "refused"

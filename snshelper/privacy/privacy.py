@@ -1,0 +1,125 @@
+"""Personal data the privacy engine itself holds about members."""
+
+from snshelper.privacy.registry import (
+    Category,
+    Purpose,
+    not_member_owned,
+    not_personal,
+    owned_by,
+    personal_data,
+)
+
+M, S, C = Purpose.MEMBERSHIP, Purpose.SECURITY, Purpose.CONSULTATION
+REQUEST = {"category": Category.FREE_TEXT, "purpose": M, "retention": "data_requests"}
+
+personal_data("privacy.DataSubjectRequest", "details", **REQUEST)
+personal_data("privacy.DataSubjectRequest", "answer", **REQUEST)
+personal_data("privacy.DataSubjectRequest", "requested_value", important=True, **REQUEST)
+personal_data("privacy.DataSubjectRequest", "created_at", **{**REQUEST, "category": Category.USAGE_RECORD})
+not_personal(
+    "privacy.DataSubjectRequest", "target", reason="Names a registered field, e.g. accounts.Member.phone."
+)
+personal_data("privacy.RequestStep", "note", **REQUEST)
+owned_by("privacy.DataSubjectRequest", "member")
+owned_by("privacy.RequestStep", "request__member")
+
+personal_data("privacy.DataExport", "path", category=Category.USAGE_RECORD, purpose=M, retention="exports")
+owned_by("privacy.DataExport", "request__member")
+personal_data(
+    "privacy.IdentityCheck", "code_hash", category=Category.CREDENTIAL, purpose=S, retention="identity_checks"
+)
+personal_data(
+    "privacy.IdentityCheck",
+    "created_at",
+    category=Category.USAGE_RECORD,
+    purpose=S,
+    retention="identity_checks",
+)
+owned_by("privacy.IdentityCheck", "member")
+
+personal_data(
+    "privacy.PrivacyInquiry", "subject", category=Category.FREE_TEXT, purpose=C, retention="complaint"
+)
+personal_data("privacy.PrivacyInquiry", "body", category=Category.FREE_TEXT, purpose=C, retention="complaint")
+personal_data(
+    "privacy.PrivacyInquiry", "answer", category=Category.FREE_TEXT, purpose=C, retention="complaint"
+)
+personal_data(
+    "privacy.PrivacyInquiry", "created_at", category=Category.USAGE_RECORD, purpose=C, retention="complaint"
+)
+owned_by("privacy.PrivacyInquiry", "member")
+
+personal_data(
+    "privacy.Disclosure",
+    "bundle",
+    category=Category.FREE_TEXT,
+    purpose=M,
+    retention="contract",
+    important=True,
+)
+personal_data("privacy.Disclosure", "fields", category=Category.USAGE_RECORD, purpose=M, retention="contract")
+personal_data(
+    "privacy.Disclosure", "disclosed_at", category=Category.USAGE_RECORD, purpose=M, retention="contract"
+)
+not_personal("privacy.Disclosure", "recipient", reason="An authority or business that received data.")
+not_personal("privacy.Disclosure", "recipient_contact", reason="The recipient's own contact.")
+not_personal("privacy.Disclosure", "legal_basis", reason="The law that required the provision.")
+owned_by("privacy.Disclosure", "members")
+personal_data(
+    "privacy.CorrectionNotice", "text", category=Category.FREE_TEXT, purpose=M, retention="contract"
+)
+not_personal("privacy.CorrectionNotice", "field", reason="Names a registered field.")
+owned_by("privacy.CorrectionNotice", "member")
+
+personal_data(
+    "privacy.PolicyChangeNotice", "seen_at", category=Category.USAGE_RECORD, purpose=M, retention="membership"
+)
+owned_by("privacy.PolicyChangeNotice", "member")
+personal_data(
+    "privacy.CookieChoice", "accepted", category=Category.PREFERENCE, purpose=M, retention="membership"
+)
+owned_by("privacy.CookieChoice", "member")
+personal_data(
+    "privacy.ProcessingSuspension",
+    "since",
+    category=Category.USAGE_RECORD,
+    purpose=M,
+    retention="data_requests",
+)
+owned_by("privacy.ProcessingSuspension", "member")
+
+personal_data("privacy.LegalHold", "reason", category=Category.FREE_TEXT, purpose=S, retention="legal_hold")
+not_personal("privacy.LegalHold", "record_type", reason="Names a kind of record, e.g. orders.Order.")
+owned_by("privacy.LegalHold", "member")
+
+WITHDRAWN = {"category": Category.IDENTITY, "purpose": S, "retention": "withdrawn_member"}
+personal_data("privacy.WithdrawnMember", "kept", important=True, **WITHDRAWN)
+personal_data(
+    "privacy.WithdrawnMember",
+    "email_hash",
+    encrypted_by="HMAC-SHA256 with PRIVACY_MATCH_KEY: the address itself is not stored here",
+    important=True,
+    **WITHDRAWN,
+)
+personal_data(
+    "privacy.WithdrawnMember",
+    "phone_hash",
+    encrypted_by="HMAC-SHA256 with PRIVACY_MATCH_KEY: the number itself is not stored here",
+    important=True,
+    **WITHDRAWN,
+)
+personal_data("privacy.WithdrawnMember", "member_id", **WITHDRAWN)
+not_member_owned(
+    "privacy.WithdrawnMember",
+    reason="A withdrawn member has no account; only the privacy officer reads this store.",
+)
+personal_data(
+    "privacy.SignupMatch", "note", category=Category.FREE_TEXT, purpose=S, retention="withdrawn_member"
+)
+not_member_owned(
+    "privacy.SignupMatch", reason="A flag for staff about a sign-up; not the member's own data to export."
+)
+
+for field in ("reasons", "summary", "texts"):
+    not_personal("privacy.PolicyVersion", field, reason="The published policy, written for everyone.")
+not_personal("privacy.DataExport", "token", reason="A random key in the download link; names no one.")
