@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "snshelper.privacy.cookies.CookieChoiceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -106,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "snshelper.web.context_processors.site",
+                "snshelper.privacy.context_processors.policy_notice",
+                "snshelper.privacy.cookies.cookie_context",
             ],
         },
     },
@@ -249,7 +252,7 @@ USE_I18N = True
 TIME_ZONE = "Asia/Bangkok"  # what people see; the database stores UTC (USE_TZ)
 USE_TZ = True
 
-# --- Cookies: session, CSRF, language and popup are the only ones (privacy P13) -------------
+# --- Cookies: session, CSRF, the cookie choice, language and popup are the only ones (P13) ------
 SESSION_COOKIE_NAME = "sessionid"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -328,6 +331,7 @@ RETENTION_MONTHS = {
     "staff_audit": env.int("RETENTION_STAFF_AUDIT_MONTHS", default=24),
     "data_requests": env.int("RETENTION_DATA_REQUESTS_MONTHS", default=36),
     "privacy_questions": env.int("RETENTION_PRIVACY_QUESTIONS_MONTHS", default=12),
+    "legal_holds": env.int("RETENTION_LEGAL_HOLDS_MONTHS", default=24),  # counted from the release
 }
 # Things whose purpose ends quickly are destroyed after days, not years.
 RETENTION_DAYS = {
@@ -335,6 +339,7 @@ RETENTION_DAYS = {
     "rejected_slips": env.int("RETENTION_REJECTED_SLIPS_DAYS", default=90),
     "identity_checks": env.int("RETENTION_IDENTITY_CHECKS_DAYS", default=1),
     "exports": env.int("RETENTION_EXPORTS_DAYS", default=0),  # counted from the link's expiry
+    "email_confirmations": env.int("RETENTION_EMAIL_CONFIRMATIONS_DAYS", default=3),  # allauth's link expiry
 }
 # Data-subject requests and questions to the privacy officer are answered within this many days.
 PRIVACY_ANSWER_DAYS = env.int("PRIVACY_ANSWER_DAYS", default=10)

@@ -135,3 +135,68 @@ def test_status_sync_asks_100_orders_a_call_and_refunds_each_partial_or_canceled
     assert section.startswith(sync.START) and section.rstrip().endswith(sync.END)
     assert "| nothing changed | the same as last time | 120 | 2 (met) |" in section
     assert _doc() == doc_before
+
+
+def test_export_bench_dumps_the_same_rows_as_the_export_writes(tmp_path, settings):
+    """bench_export on 40 orders: the raw COPY dump and the export hold the same rows, the memory
+    run reports a peak, and the section says whether the targets are met."""
+    from bench import _core as core
+    from bench import bench_export as bench
+
+    doc_before = _doc()
+    member = bench.make_member("smoke")
+    bench.add_orders(member, bench.make_service(), 40)
+    queries = bench.owned_queries(member)
+    raw = bench.raw_dump(queries, core.conninfo(), tmp_path / "dump.copy")
+    as_json = bench.rowjson_dump(queries, core.conninfo(), tmp_path / "dump.jsonl")
+    written = bench.run_export(member)
+    traced = bench.run_export(member, trace=True)
+
+    assert raw["rows"] == as_json["rows"] >= 4 * 40  # order, transition, ledger transaction and entry
+    assert written["rows"] == raw["rows"] + 3  # its own request, the request's first step, the export
+    assert traced["peak"] > 0 and written["bytes"] > raw["bytes"] > 0
+    runs = {"export": [written], "raw": [raw], "rowjson": [as_json]}
+    section = bench.report(
+        {
+            "orders": 40,
+            "small": 40,
+            "setup": {},
+            "rounds": {40: runs},
+            "memory": {40: traced},
+            "env": bench._environment(),
+        }
+    )
+    assert section.startswith(bench.START) and section.rstrip().endswith(bench.END)
+    assert "raw / export:" in section and "Peak memory" in section
+    assert _doc() == doc_before
+
+
+def test_retention_sweep_removes_exactly_the_expired_login_records_and_logs_how_many():
+    """bench_retention on a tiny load: the sweep (two batch sizes) and the raw DELETE each remove
+    exactly the expired rows, the small and the large table alike; the section is well formed."""
+    from types import SimpleNamespace
+
+    from bench import bench_retention as retention
+
+    doc_before = _doc()
+    members = retention.make_members(3)
+    args = SimpleNamespace(
+        total=2000, expired=200, small=500, same_expired=50, batch_size=64, other_batch_sizes=[500], rounds=2
+    )
+    ratio = retention.run_ratio(members, args, maintain=False)
+    scaling = retention.run_scaling(members, args, maintain=False)
+
+    assert [(t.side, t.batch_size, t.deleted) for t in ratio[:3]] == [
+        ("raw", None, 200),
+        ("sweep", 64, 200),
+        ("sweep", 500, 200),
+    ]
+    assert ratio[3:] == [] or [t.side for t in ratio[3:]] == ["sweep", "sweep", "raw"]
+    assert ratio[1].statements["DELETE accounts_loginrecord"] == 4  # 200 rows, batches of 64
+    assert [(t.total, t.deleted) for t in scaling] == [(500, 50), (2000, 50), (2000, 50), (500, 50)] + [
+        (2000, 0)
+    ] * 2
+    section = retention.report(args, retention.environment(), ratio, scaling)
+    assert section.startswith(retention.START) and section.rstrip().endswith(retention.END)
+    assert "| raw `DELETE` | 2,000 | 200 | — |" in section
+    assert _doc() == doc_before

@@ -163,6 +163,12 @@ def test_demo_data_loads_twice_and_every_account_signs_in(client):
     assert wallet_selectors.balance(demo_member) > 0
     assert TopUp.objects.filter(status=TopUp.Status.PENDING_REVIEW).count() == 2  # work for finance
     assert Order.objects.filter(status=Status.PENDING).exists()  # work for marketing
+    from snshelper.privacy import selectors as privacy_selectors
+    from snshelper.privacy.models import PolicyVersion
+
+    desk = privacy_selectors.officer_desk()  # work for the privacy officer, once however often loaded
+    assert len(desk.requests) == 1 and len(desk.inquiries) == 1
+    assert PolicyVersion.objects.count() == 1
     for account in accounts:
         client.logout()
         response = sign_in(client, account.email, demo.DEMO_PASSWORD, totp_secret=account.totp_secret or None)

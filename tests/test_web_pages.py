@@ -137,12 +137,13 @@ def test_popup_is_shown_in_the_visitors_language(client):
     assert "ปิดปรับปรุง" in client.get("/").content.decode()  # no Korean text: Thai
 
 
-def test_privacy_policy_page_shows_the_thai_policy_and_the_officer(client, settings):
+def test_privacy_policy_page_is_thai_first_and_names_the_officer(client, settings):
     settings.PRIVACY_OFFICER_NAME = "Khun Privacy"
     settings.PRIVACY_OFFICER_EMAIL = "dpo@example.test"
     html = client.get("/privacy/").content.decode()
+    assert '<html lang="th">' in html
     assert "Khun Privacy" in html and "mailto:dpo@example.test" in html
-    assert "บันทึกการเข้าสู่ระบบ" in html and "6 เดือน" in html  # login records: 6 months
+    assert "ประวัติการเข้าสู่ระบบ" in html and "6 เดือน" in html  # login records: 6 months
 
 
 def test_dashboard_shows_the_member_id_and_the_real_balance(client, member):

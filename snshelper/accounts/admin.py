@@ -22,6 +22,11 @@ class MemberAdmin(admin.ModelAdmin):
     readonly_fields = ["member_id", "date_joined", "last_login"]
     filter_horizontal = ["groups"]
 
+    def get_queryset(self, request):
+        # A withdrawn member's row stays only for their orders and ledger to point at; what is
+        # kept of them is in the withdrawn-member store, for the privacy officer alone (P5).
+        return super().get_queryset(request).filter(withdrawn_at__isnull=True)
+
 
 @admin.register(LoginRecord)
 class LoginRecordAdmin(admin.ModelAdmin):

@@ -50,6 +50,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=clock.now)
+    # Set when the member leaves (privacy.withdrawal): the row stays, anonymised, because orders
+    # and the ledger point at it; staff pages leave such rows out.
+    withdrawn_at = models.DateTimeField(_("withdrew"), null=True, blank=True, editable=False)
 
     objects = MemberManager()
 

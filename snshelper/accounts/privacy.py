@@ -1,6 +1,17 @@
 """Personal data held by the accounts app (and by allauth for sign-in)."""
 
-from snshelper.privacy.registry import Category, Purpose, not_personal, owned_by, personal_data
+from django.utils.translation import gettext_lazy as _
+
+from snshelper.privacy.registry import (
+    Category,
+    Purpose,
+    name_records,
+    not_personal,
+    not_swept,
+    owned_by,
+    personal_data,
+    sweep,
+)
 
 M, S = Purpose.MEMBERSHIP, Purpose.SECURITY
 
@@ -53,9 +64,19 @@ personal_data(
     retention="membership",
     important=True,
     encrypted_by="snshelper.accounts.adapters.MFAAdapter",
+    label=_("authenticator secret and recovery codes (encrypted)"),
 )
+name_records("mfa.Authenticator", _("two-factor authenticator"), _("two-factor authenticators"))
 
 owned_by("accounts.Member", "pk")
 owned_by("accounts.LoginRecord", "member")
 owned_by("account.EmailAddress", "user")
 owned_by("mfa.Authenticator", "user")
+
+# --- Retention ---------------------------------------------------------------------------------
+sweep("accounts.LoginRecord", rule="login_records", since="created_at")
+# allauth keeps confirmations in the database only when its HMAC keys are turned off.
+sweep("account.EmailConfirmation", rule="email_confirmations", since="created")
+MEMBERSHIP_DATA = _("Membership data: kept while the membership lasts; withdrawal removes or anonymises it.")
+for model in ("accounts.Member", "account.EmailAddress", "mfa.Authenticator"):
+    not_swept(model, reason=MEMBERSHIP_DATA)

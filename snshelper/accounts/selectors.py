@@ -15,4 +15,6 @@ def member_by_email(email: str) -> Member | None:
 
 
 def member_by_member_id(member_id: str) -> Member | None:
-    return Member.objects.filter(member_id=(member_id or "").strip().upper()).first()
+    return Member.objects.filter(
+        member_id=(member_id or "").strip().upper(), withdrawn_at__isnull=True
+    ).first()

@@ -13,22 +13,26 @@ from snshelper.core import clock
 
 
 class ApiKey(models.Model):
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="api_keys"
+    )
     name = models.CharField(_("name"), max_length=100)
-    prefix = models.CharField(max_length=12)
-    secret_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("key starts with"), max_length=12)
+    secret_hash = models.CharField(_("key (stored as a one-way hash)"), max_length=64, unique=True)
     allowed_ips = models.TextField(
         _("allowed IP addresses"),
         blank=True,
         help_text=_("One address or network (CIDR) per line; empty allows any address."),
     )
-    created_at = models.DateTimeField(default=clock.now)
-    rotated_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+    rotated_at = models.DateTimeField(_("secret replaced at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("last used from (IP address)"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["member"], condition=Q(revoked_at=None), name="api_key_live")]
 

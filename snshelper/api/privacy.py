@@ -1,6 +1,8 @@
 """Personal data in the API app: the member's key (a credential) and where it was used from."""
 
-from snshelper.privacy.registry import Category, Purpose, not_personal, owned_by, personal_data
+from django.utils.translation import gettext_lazy as _
+
+from snshelper.privacy.registry import Category, Purpose, not_personal, not_swept, owned_by, personal_data
 
 personal_data(
     "api.ApiKey",
@@ -34,3 +36,7 @@ personal_data(
 )
 not_personal("api.ApiKey", "name", reason="A label the member gives a key, such as 'my panel'.")
 owned_by("api.ApiKey", "member")
+
+not_swept(
+    "api.ApiKey", reason=_("A credential of the membership: the member deletes it, withdrawal removes it.")
+)

@@ -17,6 +17,7 @@ from snshelper.accounts import services as account_services
 from snshelper.catalog.demo import load_demo_catalog
 from snshelper.core import clock, encryption
 from snshelper.orders.demo import load_demo_orders
+from snshelper.privacy.demo import load_demo_privacy
 from snshelper.providers.demo import load_demo_provider
 from snshelper.staff import roles
 from snshelper.staff import services as staff_services
@@ -80,6 +81,7 @@ def load_demo() -> list[DemoAccount]:
     load_demo_orders(member, marketing)
     load_demo_provider(member)
     _pending_top_ups(member)
+    load_demo_privacy(member)
     if not Announcement.objects.exists():
         Announcement.objects.create(
             title_th="ยินดีต้อนรับสู่ SNS Helper",

@@ -1,6 +1,13 @@
 """Personal data in Django's own tables."""
 
-from snshelper.privacy.registry import Category, Purpose, not_member_owned, not_personal, personal_data
+from snshelper.privacy.registry import (
+    Category,
+    Purpose,
+    not_member_owned,
+    not_personal,
+    personal_data,
+    sweep,
+)
 
 personal_data(
     "sessions.Session",
@@ -15,3 +22,6 @@ not_member_owned(
     "sessions.Session",
     reason="A session is found by its random key, not by member; it ends at sign-out, expiry and withdrawal.",
 )
+
+# Like `manage.py clearsessions`: a session past its expiry is of no use to anyone.
+sweep("sessions.Session", rule="session", since="expire_date")

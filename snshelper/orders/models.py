@@ -38,26 +38,37 @@ ACTIVE = [Status.PENDING, Status.PROCESSING, Status.IN_PROGRESS]
 
 
 class Order(models.Model):
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="orders")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.PROTECT, related_name="orders"
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="orders"
+    )
     link = models.CharField(_("link or account ID"), max_length=500)
     quantity = models.PositiveIntegerField(_("quantity"))
     runs = models.PositiveIntegerField(_("drip-feed runs"), null=True, blank=True)
     interval = models.PositiveIntegerField(_("drip-feed interval (minutes)"), null=True, blank=True)
-    runs_done = models.PositiveIntegerField(default=0)
+    runs_done = models.PositiveIntegerField(_("drip-feed runs delivered"), default=0)
     comments = models.TextField(_("comments"), blank=True)
-    type_fields = models.JSONField(default=dict, blank=True)  # usernames, hashtags, answer_number, ...
-    rate = models.DecimalField(**MONEY)  # the service's rate when ordered
-    charge = models.DecimalField(**MONEY)
-    refunded = models.DecimalField(default=0, **MONEY)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
-    start_count = models.PositiveIntegerField(null=True, blank=True)
-    remains = models.PositiveIntegerField(null=True, blank=True)
-    idempotency_key = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=clock.now, db_index=True)
-    updated_at = models.DateTimeField(default=clock.now)
+    # usernames, hashtags, answer_number, ...
+    type_fields = models.JSONField(
+        _("order details (usernames, comments, answers)"), default=dict, blank=True
+    )
+    rate = models.DecimalField(_("price per 1,000"), **MONEY)  # the service's rate when ordered
+    charge = models.DecimalField(_("price charged"), **MONEY)
+    refunded = models.DecimalField(_("amount refunded"), default=0, **MONEY)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    start_count = models.PositiveIntegerField(_("start count"), null=True, blank=True)
+    remains = models.PositiveIntegerField(_("remaining"), null=True, blank=True)
+    idempotency_key = models.CharField(_("retry key"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("ordered at"), default=clock.now, db_index=True)
+    updated_at = models.DateTimeField(_("last changed"), default=clock.now, db_index=True)  # retention sweep
 
     class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -82,18 +93,27 @@ class Order(models.Model):
 class OrderTransition(models.Model):
     """Who moved an order from one status to another, when and why (with the counts then)."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=16, choices=Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="transitions"
     )
-    reason = models.CharField(max_length=300, blank=True)
-    start_count = models.PositiveIntegerField(null=True, blank=True)
-    remains = models.PositiveIntegerField(null=True, blank=True)
-    at = models.DateTimeField(default=clock.now)
+    from_status = models.CharField(_("previous status"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("new status"), max_length=16, choices=Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    start_count = models.PositiveIntegerField(_("start count"), null=True, blank=True)
+    remains = models.PositiveIntegerField(_("remaining"), null=True, blank=True)
+    at = models.DateTimeField(_("time"), default=clock.now)
 
     class Meta:
+        verbose_name = _("order status change")
+        verbose_name_plural = _("order status changes")
         ordering = ["at", "id"]
 
     def __str__(self):
@@ -114,16 +134,27 @@ OPEN_REFILL = [RefillStatus.PENDING, RefillStatus.IN_PROGRESS]
 class RefillRequest(models.Model):
     """A member asks for units that dropped to be put back, inside the service's refill window."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refills")
-    status = models.CharField(max_length=16, choices=RefillStatus.choices, default=RefillStatus.PENDING)
-    requested_at = models.DateTimeField(default=clock.now)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="refills"
     )
-    handled_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RefillStatus.choices, default=RefillStatus.PENDING
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=clock.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("refill request")
+        verbose_name_plural = _("refill requests")
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -145,16 +176,25 @@ class CancelRequest(models.Model):
         ACCEPTED = "accepted", _("Canceled and refunded")
         REJECTED = "rejected", _("Not canceled")
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="cancel_requests")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    requested_at = models.DateTimeField(default=clock.now)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="cancel_requests"
     )
-    handled_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(_("requested at"), default=clock.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("cancellation request")
+        verbose_name_plural = _("cancellation requests")
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -174,16 +214,25 @@ class DripFeedRun(models.Model):
         DUE = "due", _("Due")
         DONE = "done", _("Delivered")
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="drip_runs")
-    number = models.PositiveIntegerField()
-    due_at = models.DateTimeField(db_index=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
-    done_at = models.DateTimeField(null=True, blank=True)
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="drip_runs"
+    )
+    number = models.PositiveIntegerField(_("run number"))
+    due_at = models.DateTimeField(_("due at"), db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    done_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("delivered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
+        verbose_name = _("drip-feed run")
+        verbose_name_plural = _("drip-feed runs")
         ordering = ["order", "number"]
         constraints = [models.UniqueConstraint(fields=["order", "number"], name="one_run_per_number")]
 
@@ -230,7 +279,11 @@ class Subscription(models.Model):
     """
 
     order = models.OneToOneField(
-        Order, on_delete=models.CASCADE, primary_key=True, related_name="subscription"
+        Order,
+        verbose_name=_("order"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="subscription",
     )
     username = models.CharField(_("account"), max_length=500)
     min = models.PositiveIntegerField(_("minimum per post"))
@@ -240,16 +293,19 @@ class Subscription(models.Model):
     delay = models.PositiveIntegerField(_("delay (minutes)"), default=0)
     expiry = models.DateField(_("expiry"), null=True, blank=True)
     status = models.CharField(
+        _("status"),
         max_length=16,
         choices=SubscriptionStatus.choices,
         default=SubscriptionStatus.ACTIVE,
         db_index=True,
     )
-    posts_done = models.PositiveIntegerField(default=0)
+    posts_done = models.PositiveIntegerField(_("posts ordered"), default=0)
     reason = models.CharField(_("reason"), max_length=300, blank=True)  # why it paused or ended
-    updated_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(_("last changed"), default=clock.now)
 
     class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
         constraints = [
             models.CheckConstraint(
                 condition=Q(min__gte=1) & Q(max__gte=models.F("min")), name="subscription_min_max"
@@ -270,19 +326,30 @@ class Subscription(models.Model):
 class SubscriptionPost(models.Model):
     """A post staff recorded on a subscription, and the child order it placed."""
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="post_orders")
+    subscription = models.ForeignKey(
+        Subscription, verbose_name=_("subscription"), on_delete=models.CASCADE, related_name="post_orders"
+    )
     link = models.CharField(_("post link"), max_length=500)
     existing = models.BooleanField(
         _("existing post"), default=False, help_text=_("Published before the subscription (old_posts).")
     )
-    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="subscription_post")
-    due_at = models.DateTimeField(db_index=True)  # created + the subscription's delay
-    created = models.DateTimeField(default=clock.now)
+    order = models.OneToOneField(
+        Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="subscription_post"
+    )
+    due_at = models.DateTimeField(_("starts at"), db_index=True)  # created + the subscription's delay
+    created = models.DateTimeField(_("recorded at"), default=clock.now)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
+        verbose_name = _("subscription post")
+        verbose_name_plural = _("subscription posts")
         ordering = ["created", "order_id"]
         constraints = [
             models.UniqueConstraint(fields=["subscription", "link"], name="one_child_order_per_post"),
@@ -295,16 +362,27 @@ class SubscriptionPost(models.Model):
 class SubscriptionTransition(models.Model):
     """Who moved a subscription from one status to another, when and why."""
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=16, choices=SubscriptionStatus.choices, blank=True)
-    to_status = models.CharField(max_length=16, choices=SubscriptionStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    subscription = models.ForeignKey(
+        Subscription, verbose_name=_("subscription"), on_delete=models.CASCADE, related_name="transitions"
     )
-    reason = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(default=clock.now)
+    from_status = models.CharField(
+        _("previous status"), max_length=16, choices=SubscriptionStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("new status"), max_length=16, choices=SubscriptionStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    at = models.DateTimeField(_("time"), default=clock.now)
 
     class Meta:
+        verbose_name = _("subscription status change")
+        verbose_name_plural = _("subscription status changes")
         ordering = ["at", "id"]
 
     def __str__(self):

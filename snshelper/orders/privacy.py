@@ -1,6 +1,21 @@
 """Order data: the SNS account IDs, links and texts a member gives (contract and payment, 5 years)."""
 
-from snshelper.privacy.registry import Category, Purpose, not_personal, owned_by, personal_data
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
+
+from snshelper.orders.models import Status
+from snshelper.privacy.registry import (
+    ANONYMISE,
+    Category,
+    Purpose,
+    not_personal,
+    owned_by,
+    personal_data,
+    sweep,
+    sweep_with,
+)
+
+FINAL = [Status.COMPLETED, Status.PARTIAL, Status.CANCELED]
 
 ORDER = {"category": Category.ORDER_DATA, "purpose": Purpose.CONTRACT_PAYMENT, "retention": "contract"}
 PAY = {"category": Category.PAYMENT_RECORD, "purpose": Purpose.CONTRACT_PAYMENT, "retention": "payment"}
@@ -34,3 +49,35 @@ for model in (
     owned_by(model, "order__member")
 owned_by("orders.SubscriptionPost", "subscription__order__member")
 owned_by("orders.SubscriptionTransition", "subscription__order__member")
+
+# --- Retention: contract records, 5 years after the order last changed ------------------------
+# Orders are anonymised, never deleted: ledger transactions name them, and their amounts are the
+# payment records. A finished order's link, comments and typed fields go, with the texts of its
+# history (transitions, refills, cancels, a subscription's account and posts).
+sweep(
+    "orders.Order",
+    rule="contract",
+    since="updated_at",
+    action=ANONYMISE,
+    when=Q(status__in=FINAL),
+    anonymise={"link": "", "comments": "", "type_fields": {}},
+)
+sweep_with("orders.OrderTransition", parent="orders.Order", via="order", anonymise={"reason": ""})
+sweep_with("orders.RefillRequest", parent="orders.Order", via="order", anonymise={"reason": ""})
+sweep_with("orders.CancelRequest", parent="orders.Order", via="order", anonymise={"reason": ""})
+sweep_with(
+    "orders.Subscription", parent="orders.Order", via="order", anonymise={"username": "", "reason": ""}
+)
+# A subscription's post links are unique per subscription: each becomes its child order's number.
+sweep_with(
+    "orders.SubscriptionPost",
+    parent="orders.Order",
+    via="subscription__order",
+    anonymise={"link": Concat(Value("#"), Cast("order_id", output_field=CharField()))},
+)
+sweep_with(
+    "orders.SubscriptionTransition",
+    parent="orders.Order",
+    via="subscription__order",
+    anonymise={"reason": ""},
+)

@@ -1,10 +1,29 @@
-"""The cookies the site sets: these and no others (policy: language and popup choices only,
-besides what signing in needs). The cookies page and the browser test read this list."""
+"""The cookies the site sets: these and no others (policy P13: the language and the popup choice,
+besides what signing in, forms and this choice itself need). The cookies page, the policy page and
+the browser tests read the list.
+
+The two optional cookies are never set by merely visiting: only when the visitor asks for something
+to be remembered (a language button, "Don't show again"). A visitor may refuse them; the refusal is
+kept in one essential cookie, and for a signed-in member also in their account (with the policy
+version in effect), so it follows them to another browser at sign-in. A refused browser gets no
+optional cookie from any view: the middleware below deletes and strips them.
+"""
 
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from snshelper.core import clock
+from snshelper.privacy.models import CookieChoice
+
+CHOICE_COOKIE_NAME = "snshelper_cookies"
+CHOICE_COOKIE_AGE = 365 * 24 * 3600
+ACCEPTED, REFUSED = "accepted", "refused"
 
 
 @dataclass(frozen=True)
@@ -30,6 +49,12 @@ def declared_cookies() -> list[CookieDeclaration]:
             essential=True,
         ),
         CookieDeclaration(
+            CHOICE_COOKIE_NAME,
+            _("Remembers whether you accepted or refused the optional cookies, and the policy version."),
+            _("1 year"),
+            essential=True,
+        ),
+        CookieDeclaration(
             settings.LANGUAGE_COOKIE_NAME,
             _("Remembers the language you chose."),
             _("1 year"),
@@ -42,3 +67,164 @@ def declared_cookies() -> list[CookieDeclaration]:
             essential=False,
         ),
     ]
+
+
+def optional_cookie_names() -> list[str]:
+    return [cookie.name for cookie in declared_cookies() if not cookie.essential]
+
+
+# --- The visitor's choice ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    accepted: bool
+    policy_version: int | None = None
+
+    @property
+    def value(self) -> str:
+        word = ACCEPTED if self.accepted else REFUSED
+        return word if self.policy_version is None else f"{word}.{self.policy_version}"
+
+    @classmethod
+    def parse(cls, value: str | None) -> "Choice | None":
+        word, _dot, version = (value or "").partition(".")
+        if word not in (ACCEPTED, REFUSED):
+            return None
+        return cls(accepted=word == ACCEPTED, policy_version=int(version) if version.isdigit() else None)
+
+
+def current_choice(request: HttpRequest) -> Choice | None:
+    """What this browser chose; None until the visitor (or their account, at sign-in) has chosen."""
+    return Choice.parse(request.COOKIES.get(CHOICE_COOKIE_NAME))
+
+
+def optional_cookies_allowed(request: HttpRequest) -> bool:
+    """Whether a view may set the language or popup cookie for this visitor (not after a refusal)."""
+    choice = current_choice(request)
+    return choice is None or choice.accepted
+
+
+def current_policy_version() -> int | None:
+    """The number of the policy version in effect, the one a choice made now was made under."""
+    from snshelper.privacy import versions  # not at the top: versions → policy → this module
+
+    version = versions.current_version()
+    return version.number if version is not None else None
+
+
+def remember_choice(*, request: HttpRequest, response: HttpResponse, accepted: bool) -> Choice:
+    """Keep the choice in this browser and, for a signed-in member, in their account; a refusal
+    deletes the optional cookies the browser already holds."""
+    choice = Choice(accepted=accepted, policy_version=current_policy_version())
+    _write_choice(response, choice)
+    if not accepted:
+        _forget_optional_cookies(set(request.COOKIES), response)
+    if request.user.is_authenticated:
+        keep_member_choice(member=request.user, choice=choice)
+    return choice
+
+
+def keep_member_choice(*, member, choice: Choice) -> CookieChoice:
+    """The member's latest choice, with the policy version it was made under (P21)."""
+    kept, _created = CookieChoice.objects.update_or_create(
+        member=member,
+        defaults={
+            "accepted": choice.accepted,
+            "policy_version": choice.policy_version,
+            "chosen_at": clock.now(),
+        },
+    )
+    return kept
+
+
+def _write_choice(response: HttpResponse, choice: Choice) -> None:
+    response.set_cookie(
+        CHOICE_COOKIE_NAME,
+        choice.value,
+        max_age=CHOICE_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _forget_optional_cookies(held: set[str], response: HttpResponse) -> None:
+    """No optional cookie leaves with this response, and those the browser holds are deleted."""
+    for name in optional_cookie_names():
+        if name in held:
+            response.delete_cookie(name, samesite="Lax")
+        elif name in response.cookies:
+            del response.cookies[name]
+
+
+# --- Applying it on every request -------------------------------------------------------------
+
+
+@receiver(user_logged_in, dispatch_uid="snshelper.privacy.cookie_choice_at_sign_in")
+def _member_choice_at_sign_in(sender, request, user, **kwargs):
+    """A member signing in on a browser that has not chosen brings the choice kept in their
+    account; the middleware writes it into the response."""
+    if request is None or CHOICE_COOKIE_NAME in request.COOKIES:
+        return
+    kept = CookieChoice.objects.filter(member=user).first()
+    if kept is not None:
+        request.member_cookie_choice = Choice(accepted=kept.accepted, policy_version=kept.policy_version)
+
+
+class CookieChoiceMiddleware:
+    """Sits after AuthenticationMiddleware. For a refused browser: optional cookies it still holds
+    are ignored and deleted, a signed-in member sees the language kept in their account (the
+    visitor, the browser's), and no optional cookie is set, whichever view tried."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        held = set(request.COOKIES)
+        if not optional_cookies_allowed(request):
+            _ignore_optional_cookies(request)
+        response = self.get_response(request)
+        pending = getattr(request, "member_cookie_choice", None)
+        if pending is not None and CHOICE_COOKIE_NAME not in response.cookies:
+            _write_choice(response, pending)
+        choice = _choice_leaving_with(response) or current_choice(request)
+        if choice is not None and not choice.accepted:
+            _forget_optional_cookies(held, response)
+        return response
+
+
+def _ignore_optional_cookies(request: HttpRequest) -> None:
+    stale = [name for name in optional_cookie_names() if name in request.COOKIES]
+    if stale:
+        request.COOKIES = {name: value for name, value in request.COOKIES.items() if name not in stale}
+    if request.user.is_authenticated:
+        language = request.user.language
+    elif settings.LANGUAGE_COOKIE_NAME in stale:  # LocaleMiddleware went by it: the browser's instead
+        language = translation.get_language_from_request(request)
+    else:
+        return
+    translation.activate(language)
+    request.LANGUAGE_CODE = translation.get_language()
+
+
+def _choice_leaving_with(response: HttpResponse) -> Choice | None:
+    morsel = response.cookies.get(CHOICE_COOKIE_NAME)
+    return Choice.parse(morsel.value) if morsel is not None and morsel["max-age"] != 0 else None
+
+
+# --- Templates ---------------------------------------------------------------------------------
+
+
+def cookie_context(request: HttpRequest) -> dict:
+    """Context processor: the banner until the visitor chooses (not on the cookies page, which
+    asks the same), and whether optional cookies are refused (the language switcher and the popup
+    say what that changes)."""
+    choice = current_choice(request)
+    match = getattr(request, "resolver_match", None)
+    on_cookies_page = match is not None and match.view_name == "privacy:cookies"
+    return {
+        "cookie_choice": choice,
+        "optional_cookies_refused": choice is not None and not choice.accepted,
+        "show_cookie_banner": choice is None and not on_cookies_page,
+    }

@@ -26,3 +26,17 @@ def is_under_correction(member, field: str, record_id=None) -> bool:
     if record_id is not None:
         open_requests = open_requests.filter(target_id__in=["", str(record_id)])
     return open_requests.exists()
+
+
+ORDER_FIELDS_SENT = ("orders.Order.link", "orders.Order.comments", "orders.Order.type_fields")
+
+
+def order_under_correction(order) -> bool:
+    """Whether what a provider would receive of this order awaits a correction (then it waits)."""
+    return DataSubjectRequest.objects.filter(
+        member_id=order.member_id,
+        kind=DataSubjectRequest.Kind.CORRECT,
+        status=DataSubjectRequest.Status.OPEN,
+        target__in=ORDER_FIELDS_SENT,
+        target_id=str(order.pk),
+    ).exists()

@@ -1,8 +1,9 @@
 """Mail to one member, in their language. Privacy notices (identity codes, policy changes, request
 answers) go out through here; the notification service of the customer-care work will build on it.
 
-A member's email address under correction is not used (P10): ``MailRefused`` is raised and the
-caller keeps the on-site notice only.
+A member's email address under correction is not used (P10), and a member who stopped the
+processing of their data gets only the notices the law or the contract requires: otherwise
+``MailRefused`` is raised and the caller keeps the on-site notice only.
 """
 
 from django.conf import settings
@@ -17,13 +18,16 @@ class MailRefused(DomainError):
     pass
 
 
-def send_to_member(*, member, template: str, context: dict | None = None) -> None:
+def send_to_member(*, member, template: str, context: dict | None = None, required: bool = True) -> None:
     """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in the member's language and
-    send them. Templates live under ``privacy/mail/`` (or any app's templates)."""
-    from snshelper.privacy import corrections
+    send them. Templates live under ``privacy/mail/`` (or any app's templates). ``required``: the
+    law or the contract requires this notice (answers to requests, policy changes, codes)."""
+    from snshelper.privacy import corrections, requests
 
     if corrections.is_under_correction(member, "accounts.Member.email"):
         raise MailRefused("The member's email address is being corrected.")
+    if not required and requests.processing_suspended(member):
+        raise MailRefused("The member stopped the processing of their data.")
     context = {
         "member": member,
         "site_name": settings.SITE_NAME,

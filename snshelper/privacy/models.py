@@ -59,12 +59,14 @@ class PolicyChangeNotice(models.Model):
     member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="policy_notices")
     created_at = models.DateTimeField(default=clock.now)
     emailed_at = models.DateTimeField(null=True, blank=True)
-    seen_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["version", "member"], name="one_policy_notice_per_member")
         ]
+        verbose_name = _("policy change notice")
+        verbose_name_plural = _("policy change notices")
         indexes = [models.Index(fields=["member", "seen_at"])]
 
     def __str__(self):
@@ -109,6 +111,10 @@ class LegalHold(models.Model):
     placed_by = models.ForeignKey(MEMBER, null=True, on_delete=models.SET_NULL, related_name="+")
     placed_at = models.DateTimeField(default=clock.now)
     released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        MEMBER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    release_reason = models.CharField(_("reason for release"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-placed_at"]
@@ -133,8 +139,8 @@ class WithdrawnMember(models.Model):
     withdrawn_at = models.DateTimeField(_("withdrew"))
     contract_ended_at = models.DateTimeField(_("contract ended"))
     destroy_after = models.DateTimeField(_("destroyed after"), db_index=True)
-    email_hash = models.CharField(max_length=64, db_index=True)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    email_hash = models.CharField(_("email address (keyed hash)"), max_length=64, db_index=True)
+    phone_hash = models.CharField(_("phone number (keyed hash)"), max_length=64, blank=True, db_index=True)
     kept = EncryptedTextField(_("kept data"))
 
     class Meta:
@@ -159,7 +165,11 @@ class SignupMatch(models.Model):
         MEMBER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-up matching a withdrawn member")
+        verbose_name_plural = _("sign-ups matching withdrawn members")
 
     def __str__(self):
         return f"{self.member} ~ {self.withdrawn.member_id}"
@@ -172,11 +182,15 @@ class IdentityCheck(models.Model):
     """An emailed one-time code that, with the password again, proves it is the member."""
 
     member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="identity_checks")
-    code_hash = models.CharField(max_length=128)
-    created_at = models.DateTimeField(default=clock.now, db_index=True)
+    code_hash = models.CharField(_("code (stored as a one-way hash)"), max_length=128)
+    created_at = models.DateTimeField(_("sent at"), default=clock.now, db_index=True)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     passed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("identity check")
+        verbose_name_plural = _("identity checks")
 
     def __str__(self):
         return f"identity check {self.pk}"
@@ -194,9 +208,6 @@ class RefusalGround(models.TextChoices):
         "contract",
         _("③ The contract cannot be performed without this data, and you have not said you want to end it"),
     )
-
-    def __str__(self):
-        return f"identity check {self.pk}"
 
 
 class DataSubjectRequest(models.Model):
@@ -252,10 +263,12 @@ class RequestStep(models.Model):
     at = models.DateTimeField(default=clock.now)
     actor = models.ForeignKey(MEMBER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=40)
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = _("request step")
+        verbose_name_plural = _("request steps")
 
     def __str__(self):
         return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
@@ -270,12 +283,16 @@ class DataExport(models.Model):
 
     request = models.OneToOneField(DataSubjectRequest, on_delete=models.CASCADE, related_name="export")
     token = models.CharField(max_length=64, unique=True, default=_token)
-    path = models.CharField(max_length=300, blank=True)  # under PRIVATE_MEDIA_ROOT, random name
+    path = models.CharField(_("file"), max_length=300, blank=True)  # under MEDIA_ROOT/exports, random name
     size = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(default=clock.now)
     ready_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(default=export_expiry, db_index=True)
     downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("copy of your data")
+        verbose_name_plural = _("copies of your data")
 
     def __str__(self):
         return f"export {self.pk}"
@@ -286,8 +303,12 @@ class ProcessingSuspension(models.Model):
 
     member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="suspensions")
     request = models.ForeignKey(DataSubjectRequest, null=True, on_delete=models.SET_NULL, related_name="+")
-    since = models.DateTimeField(default=clock.now)
+    since = models.DateTimeField(_("stopped since"), default=clock.now)
     lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stop of processing")
+        verbose_name_plural = _("stops of processing")
 
     def __str__(self):
         return f"suspension {self.pk}"
@@ -326,8 +347,12 @@ class CorrectionNotice(models.Model):
     request = models.ForeignKey(DataSubjectRequest, null=True, on_delete=models.SET_NULL, related_name="+")
     field = models.CharField(max_length=120)
     created_at = models.DateTimeField(default=clock.now)
-    text = models.TextField()
+    text = models.TextField(_("notice"))
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("correction notice")
+        verbose_name_plural = _("correction notices")
 
     def __str__(self):
         return f"correction notice {self.pk}"
@@ -373,9 +398,13 @@ class CookieChoice(models.Model):
     """A signed-in member's choice about optional cookies, and the policy version they saw."""
 
     member = models.OneToOneField(MEMBER, on_delete=models.CASCADE, related_name="cookie_choice")
-    accepted = models.BooleanField()
+    accepted = models.BooleanField(_("optional cookies accepted"))
     policy_version = models.PositiveIntegerField(null=True, blank=True)
     chosen_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("cookie choice")
+        verbose_name_plural = _("cookie choices")
 
     def __str__(self):
         return "accepted" if self.accepted else "refused"

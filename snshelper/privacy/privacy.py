@@ -1,12 +1,19 @@
 """Personal data the privacy engine itself holds about members."""
 
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
 from snshelper.privacy.registry import (
+    ANONYMISE,
     Category,
     Purpose,
     not_member_owned,
     not_personal,
+    not_swept,
     owned_by,
     personal_data,
+    sweep,
+    sweep_with,
 )
 
 M, S, C = Purpose.MEMBERSHIP, Purpose.SECURITY, Purpose.CONSULTATION
@@ -89,6 +96,9 @@ personal_data(
 owned_by("privacy.ProcessingSuspension", "member")
 
 personal_data("privacy.LegalHold", "reason", category=Category.FREE_TEXT, purpose=S, retention="legal_hold")
+personal_data(
+    "privacy.LegalHold", "release_reason", category=Category.FREE_TEXT, purpose=S, retention="legal_hold"
+)
 not_personal("privacy.LegalHold", "record_type", reason="Names a kind of record, e.g. orders.Order.")
 owned_by("privacy.LegalHold", "member")
 
@@ -123,3 +133,28 @@ not_member_owned(
 for field in ("reasons", "summary", "texts"):
     not_personal("privacy.PolicyVersion", field, reason="The published policy, written for everyone.")
 not_personal("privacy.DataExport", "token", reason="A random key in the download link; names no one.")
+
+# --- Retention ---------------------------------------------------------------------------------
+# Order matters: an expired export's file goes before the request that carried it.
+sweep("privacy.IdentityCheck", rule="identity_checks", since="created_at")
+sweep(
+    "privacy.DataExport",
+    rule="exports",
+    since="expires_at",
+    action=ANONYMISE,
+    anonymise={"path": "", "size": 0},
+    files=("path",),  # a path under MEDIA_ROOT
+)
+sweep("privacy.DataSubjectRequest", rule="data_requests", since="closed_at")
+sweep_with("privacy.RequestStep", parent="privacy.DataSubjectRequest", via="request")
+sweep("privacy.ProcessingSuspension", rule="data_requests", since="lifted_at")
+sweep("privacy.PrivacyInquiry", rule="complaint", since="answered_at", when=Q(kind="complaint"))
+sweep("privacy.PrivacyInquiry", rule="privacy_questions", since="answered_at", when=Q(kind="question"))
+sweep("privacy.Disclosure", rule="contract", since="disclosed_at")
+sweep_with("privacy.CorrectionNotice", parent="privacy.Disclosure", via="disclosure")
+sweep("privacy.LegalHold", rule="legal_hold", since="released_at")
+# The withdrawal wrote when each row is due (its contract's end plus the withdrawn-member rule).
+sweep("privacy.WithdrawnMember", rule="withdrawn_member", since="destroy_after", due=True)
+sweep_with("privacy.SignupMatch", parent="privacy.WithdrawnMember", via="withdrawn")
+for model in ("privacy.PolicyChangeNotice", "privacy.CookieChoice"):
+    not_swept(model, reason=_("Membership data: kept while the membership lasts; withdrawal removes it."))

@@ -5,13 +5,17 @@ category, the purpose it serves, its retention rule and whether it is important 
 rest). Fields that look personal but are not (a service's name, a group's name) are exempted
 with a reason. The policy page, the data export, the retention sweeps and the encryption check
 all read from here; tests fail when a personal-looking field is neither declared nor exempted.
+
+Next to its fields, each app also declares how the rows leave once their rule has passed
+(``sweep``), or why they do not leave by a sweep (``not_swept``: membership data goes at
+withdrawal); ``privacy.sweeps`` runs the sweeps declared here and nothing else.
 """
 
 import re
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +52,7 @@ class Declaration:
     retention: str  # a key of privacy.retention.RULES
     important: bool = False  # must be encrypted at rest
     encrypted_by: str = ""  # when not an encrypted field, what encrypts it (checked by a test)
+    label: str = ""  # what to call the field when its model (another package's) names it poorly
 
     @property
     def model(self):
@@ -56,6 +61,11 @@ class Declaration:
     @property
     def model_field(self):
         return self.model._meta.get_field(self.field)
+
+    @property
+    def verbose_name(self) -> str:
+        """The field's name for people (translated): the policy page and the export show it."""
+        return str(self.label or self.model_field.verbose_name)
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,8 @@ _declarations: dict[tuple[str, str], Declaration] = {}
 _exemptions: dict[tuple[str, str], Exemption] = {}
 _owners: dict[str, str] = {}  # model label → lookup from the model to its member ("pk" for Member)
 _unowned: dict[str, str] = {}  # model label → why its rows belong to no one member
+_sweeps: list["Sweep"] = []
+_unswept: dict[str, str] = {}  # model label → why no sweep removes its rows
 
 
 def _label(model) -> str:
@@ -84,9 +96,12 @@ def personal_data(
     retention: str,
     important: bool = False,
     encrypted_by: str = "",
+    label: str = "",
 ) -> Declaration:
     """Declare that ``model.field`` holds personal data."""
-    declaration = Declaration(_label(model), field, category, purpose, retention, important, encrypted_by)
+    declaration = Declaration(
+        _label(model), field, category, purpose, retention, important, encrypted_by, label
+    )
     _declarations[(declaration.model_label, field)] = declaration
     return declaration
 
@@ -94,6 +109,23 @@ def personal_data(
 def not_personal(model, field: str, *, reason: str) -> None:
     """Say why a field that looks personal (by its name or type) is not."""
     _exemptions[(_label(model), field)] = Exemption(_label(model), field, reason)
+
+
+_record_names: dict[str, tuple[str, str]] = {}  # model label → (singular, plural) for people
+
+
+def name_records(model, singular: str, plural: str) -> None:
+    """Name another package's model for people when its own verbose name is not translated."""
+    _record_names[_label(model)] = (singular, plural)
+
+
+def record_name(model, *, plural: bool = False) -> str:
+    """What a model's records are called on the policy page, in exports and on staff pages."""
+    model = apps.get_model(model) if isinstance(model, str) else model
+    names = _record_names.get(model._meta.label)
+    if names:
+        return str(names[1] if plural else names[0])
+    return str(model._meta.verbose_name_plural if plural else model._meta.verbose_name)
 
 
 def owned_by(model, path: str) -> None:
@@ -105,6 +137,119 @@ def owned_by(model, path: str) -> None:
 def not_member_owned(model, *, reason: str) -> None:
     """Say why a model with personal fields has no owning member (e.g. staff's own logs)."""
     _unowned[_label(model)] = reason
+
+
+# --- Retention sweeps -------------------------------------------------------------------------
+
+DELETE, ANONYMISE = "delete", "anonymise"
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """How one kind of row leaves once its retention rule has passed.
+
+    ``since`` names the datetime field the rule's period counts from; with ``due=True`` the field
+    already holds the moment the row is due (the period was added when the row was written). Only
+    rows matching ``when`` (a Q) are swept. ``delete`` removes the rows; ``anonymise`` sets the
+    fields in ``anonymise`` and keeps the rows (other records need them: the ledger, the
+    orders a ledger transaction names). ``files`` are fields naming files (FileFields, or paths
+    under MEDIA_ROOT) deleted with the data. A sweep with ``parent`` runs inside each batch of its
+    parent model's sweeps, on the rows ``via`` leads to the parent's rows (an order's transitions
+    go with the order). ``trigger_switch`` names the transaction-local setting a database trigger
+    checks before it lets the anonymising UPDATE through (the append-only ledger's memos).
+    """
+
+    model_label: str
+    rule: str
+    action: str
+    since: str = ""
+    due: bool = False
+    when: object = None  # a django.db.models.Q
+    anonymise: tuple = ()  # ((field, value), ...)
+    files: tuple = ()
+    parent: str = ""
+    via: str = ""
+    trigger_switch: str = ""
+
+    @property
+    def model(self):
+        return apps.get_model(self.model_label)
+
+    @property
+    def values(self) -> dict:
+        return dict(self.anonymise)
+
+
+def sweep(
+    model,
+    *,
+    rule: str,
+    since: str,
+    action: str = DELETE,
+    due: bool = False,
+    when=None,
+    anonymise: dict | None = None,
+    files: tuple = (),
+    trigger_switch: str = "",
+) -> Sweep:
+    """Declare that rows of ``model`` are deleted or anonymised once ``rule`` has passed, counted
+    from ``since`` (a datetime field; with ``due=True``, the field holds the due moment itself)."""
+    declared = Sweep(
+        _label(model),
+        rule,
+        action,
+        since,
+        due,
+        when,
+        tuple((anonymise or {}).items()),
+        tuple(files),
+        trigger_switch=trigger_switch,
+    )
+    _sweeps.append(declared)
+    return declared
+
+
+def sweep_with(model, *, parent, via: str, anonymise: dict | None = None, files: tuple = ()) -> Sweep:
+    """Declare that rows of ``model`` go with their ``parent`` rows (reached through ``via``): in
+    the same batches, under the parent's rule, deleted when it is deleted, else anonymised."""
+    parents = [s for s in _sweeps if s.model_label == _label(parent) and not s.parent]
+    action = ANONYMISE if anonymise else DELETE
+    rule = parents[0].rule if parents else ""
+    declared = Sweep(
+        _label(model),
+        rule,
+        action,
+        anonymise=tuple((anonymise or {}).items()),
+        files=tuple(files),
+        parent=_label(parent),
+        via=via,
+    )
+    _sweeps.append(declared)
+    return declared
+
+
+def not_swept(model, *, reason: str) -> None:
+    """Say why no retention sweep removes a model's rows (e.g. membership data, which goes at
+    withdrawal)."""
+    _unswept[_label(model)] = reason
+
+
+def sweeps() -> list[Sweep]:
+    """Top-level sweeps, in declaration order (apps' ``privacy.py`` in INSTALLED_APPS order)."""
+    return [s for s in _sweeps if not s.parent]
+
+
+def children(parent: Sweep) -> list[Sweep]:
+    """Sweeps that run inside the batches of ``parent``."""
+    return [s for s in _sweeps if s.parent == parent.model_label]
+
+
+def all_sweeps() -> list[Sweep]:
+    return list(_sweeps)
+
+
+def unswept_reason(model) -> str | None:
+    return _unswept.get(_label(model))
 
 
 def owner_path(model) -> str | None:
@@ -202,3 +347,49 @@ def unencrypted_important() -> list[str]:
         for d in _declarations.values()
         if d.important and not getattr(d.model_field, "encrypted", False) and not d.encrypted_by
     ]
+
+
+def unswept_models() -> list[str]:
+    """Models with declared personal fields that no sweep removes and no reason explains."""
+    swept = {s.model_label for s in _sweeps}
+    labels = dict.fromkeys(d.model_label for d in _declarations.values())
+    return [label for label in labels if label not in swept and label not in _unswept]
+
+
+def dangling_sweeps() -> list[str]:
+    """Sweeps naming an unknown rule, model, field or parent, or whose parent acts otherwise."""
+    from snshelper.privacy.retention import RULES
+
+    wrong = []
+    for declared in _sweeps:
+        name = f"{declared.model_label} ({declared.rule or '?'})"
+        try:
+            model = declared.model
+        except LookupError:
+            wrong.append(f"{name}: no such model")
+            continue
+        if declared.rule not in RULES:
+            wrong.append(f"{name}: no such rule")
+        if declared.action not in (DELETE, ANONYMISE):
+            wrong.append(f"{name}: action {declared.action!r}")
+        if declared.action == ANONYMISE and not declared.anonymise:
+            wrong.append(f"{name}: anonymises no field")
+        names = [*dict(declared.anonymise), *declared.files, *([declared.since] if declared.since else [])]
+        for field in names:
+            try:
+                model._meta.get_field(field)
+            except FieldDoesNotExist:
+                wrong.append(f"{name}: no field {field!r}")
+        if declared.parent:
+            parents = [s for s in _sweeps if s.model_label == declared.parent and not s.parent]
+            if not parents:
+                wrong.append(f"{name}: its parent {declared.parent} has no sweep")
+            elif any(p.action != declared.action for p in parents):
+                wrong.append(f"{name}: acts otherwise than its parent")
+            try:
+                model._base_manager.filter(**{f"{declared.via}__in": []}).query  # noqa: B018
+            except (FieldError, FieldDoesNotExist):
+                wrong.append(f"{name}: no path {declared.via!r}")
+        elif not declared.since:
+            wrong.append(f"{name}: counted from no field")
+    return wrong

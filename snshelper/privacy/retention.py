@@ -1,13 +1,24 @@
 """Retention rules: how long each purpose keeps its data, and on what basis.
 
-Periods are settings (``RETENTION_MONTHS``) whose defaults are the policy's own numbers. The
-registry names a rule for every personal field; the sweeps (privacy engine) apply them.
+Periods are settings (``RETENTION_MONTHS``, ``RETENTION_DAYS``) whose defaults are the policy's own
+numbers. The registry names a rule for every personal field and declares the sweeps that apply
+them (``registry.sweep``); ``privacy.sweeps`` runs those sweeps.
 """
 
+import calendar
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day and time ``months`` later (or earlier, when negative); the month's last day
+    when that month is shorter."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,25 @@ class RetentionRule:
     @property
     def days(self) -> int | None:
         return settings.RETENTION_DAYS[self.days_setting] if self.days_setting else None
+
+    @property
+    def years(self) -> int | None:
+        """The period in whole years, when it is one (60 months: 5)."""
+        months = self.months
+        return months // 12 if months and months % 12 == 0 else None
+
+    def ends(self, start: datetime) -> datetime:
+        """When a record whose period began at ``start`` has passed this rule. A rule that lasts
+        until an event (a session's expiry, a hold's release) ends at that event: ``start``."""
+        if self.months is not None:
+            return add_months(start, self.months)
+        return start + timedelta(days=self.days or 0)
+
+    def cutoff(self, now: datetime) -> datetime:
+        """Records whose period began before this moment have passed this rule at ``now``."""
+        if self.months is not None:
+            return add_months(now, -self.months)
+        return now - timedelta(days=self.days or 0)
 
 
 RULES: dict[str, RetentionRule] = {
@@ -110,6 +140,12 @@ RULES: dict[str, RetentionRule] = {
             days_setting="identity_checks",
         ),
         RetentionRule(
+            "email_confirmations",
+            _("Email address confirmation links"),
+            _("Security: a link is needed only while it is valid"),
+            days_setting="email_confirmations",
+        ),
+        RetentionRule(
             "exports",
             _("Copies of your data prepared for you"),
             _("Privacy policy: destroyed when the download link expires"),
@@ -117,9 +153,72 @@ RULES: dict[str, RetentionRule] = {
         ),
         RetentionRule(
             "legal_hold",
-            _("Legal holds"),
-            _("A law or an investigation requires keeping named records"),
-            until=_("the hold is released"),
+            _("Legal holds, after their release"),
+            _("Privacy policy: proof of why records were kept beyond their rule"),
+            setting="legal_holds",
         ),
     ]
 }
+
+
+# --- What the officer's page shows -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweptRecord:
+    record_type: str  # "app.Model"
+    name: str  # the model's verbose name (plural)
+    action: str  # "delete" or "anonymise"
+    counted_from: str  # the field's verbose name ("" when it goes with another record)
+    due: bool = False  # the field holds the moment the row is due
+    along_with: str = ""  # the parent's verbose name (plural)
+    fields: tuple = ()  # the anonymised fields' verbose names
+
+
+@dataclass(frozen=True)
+class RuleInForce:
+    rule: RetentionRule
+    swept: list
+
+
+def _name(model) -> str:
+    from snshelper.privacy import registry
+
+    return registry.record_name(model, plural=True)
+
+
+def rules_in_force() -> list[RuleInForce]:
+    """Every rule, its period from the settings in force, and what the sweeps do under it."""
+    from snshelper.privacy import registry
+
+    swept: dict[str, list[SweptRecord]] = {key: [] for key in RULES}
+    for declared in registry.all_sweeps():
+        model = declared.model
+        parent = next((s.model for s in registry.sweeps() if s.model_label == declared.parent), None)
+        since = "" if declared.parent else str(model._meta.get_field(declared.since).verbose_name)
+        swept.setdefault(declared.rule, []).append(
+            SweptRecord(
+                record_type=declared.model_label,
+                name=_name(model),
+                action=declared.action,
+                counted_from=since,
+                due=declared.due,
+                along_with=_name(parent) if parent is not None else "",
+                fields=tuple(str(model._meta.get_field(f).verbose_name) for f, _value in declared.anonymise),
+            )
+        )
+    return [RuleInForce(rule, swept.get(key, [])) for key, rule in RULES.items()]
+
+
+def not_swept() -> list[tuple[str, str]]:
+    """Kinds of record holding personal data that no sweep removes, with the reason."""
+    from django.apps import apps
+
+    from snshelper.privacy import registry
+
+    labels = dict.fromkeys(d.model_label for d in registry.declarations())
+    return [
+        (_name(apps.get_model(label)), registry.unswept_reason(label))
+        for label in labels
+        if registry.unswept_reason(label) is not None
+    ]

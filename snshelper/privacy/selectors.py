@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from snshelper.core import clock
 from snshelper.privacy.models import DataSubjectRequest, PrivacyInquiry
 
 
@@ -26,3 +27,33 @@ def officer_desk() -> Desk:
     )
     overdue = sum(1 for item in [*requests, *inquiries] if item.is_overdue)
     return Desk(requests, inquiries, overdue)
+
+
+def member_privacy(member) -> dict:
+    """What a member's privacy page shows: their requests (with any export), their questions."""
+    from snshelper.privacy.requests import processing_suspended
+
+    return {
+        "data_requests": list(
+            DataSubjectRequest.objects.filter(member=member)
+            .select_related("export")
+            .order_by("-created_at")[:50]
+        ),
+        "inquiries": list(PrivacyInquiry.objects.filter(member=member).order_by("-created_at")[:50]),
+        "suspended": processing_suspended(member),
+        "now": clock.now(),
+    }
+
+
+def current_value(data_request: DataSubjectRequest) -> str | None:
+    """The value the request is about, as held now (for the officer deciding)."""
+    if not data_request.target:
+        return None
+    from snshelper.privacy import registry
+
+    label, field = data_request.target.rsplit(".", 1)
+    rows = registry.member_rows(label, data_request.member)
+    if data_request.target_id:
+        rows = rows.filter(pk=data_request.target_id)
+    row = rows.first()
+    return None if row is None else str(getattr(row, field))

@@ -20,6 +20,7 @@ from snshelper.core.bulk_update import update_rows
 from snshelper.orders import errors as order_errors
 from snshelper.orders import services as orders
 from snshelper.orders.models import ACTIVE, OPEN_REFILL, CancelRequest, Order, RefillRequest, RefillStatus
+from snshelper.privacy import corrections
 from snshelper.providers.client import NoAnswer, ProviderClient, ProviderError, Refused, Unreachable
 from snshelper.providers.models import (
     ForwardedCancel,
@@ -124,6 +125,9 @@ def enqueue(order: Order) -> Forwarding | None:
     return forwarding
 
 
+CORRECTION_WAIT = timedelta(hours=1)
+
+
 def backoff(attempts: int) -> timedelta:
     """10 s, 20 s, 40 s, ... capped at 30 minutes."""
     return timedelta(seconds=min(10 * 2 ** max(attempts - 1, 0), 1800))
@@ -146,6 +150,11 @@ def _claim(order_id: int) -> Forwarding | None:
         if forwarding.order.status != "Pending":  # canceled by staff meanwhile: nothing to send
             forwarding.state = State.ABANDONED
             forwarding.save(update_fields=["state"])
+            return None
+        if corrections.order_under_correction(forwarding.order):  # P10: not provided until corrected
+            forwarding.next_attempt_at = clock.now() + CORRECTION_WAIT
+            forwarding.last_error = "The member asked to correct this order's data: waiting for it."
+            forwarding.save(update_fields=["next_attempt_at", "last_error"])
             return None
         forwarding.previous_state = forwarding.state
         forwarding.state = State.SENDING

@@ -36,6 +36,7 @@ ROLES: dict[str, set[str]] = {
         "staff.manage_breaches",
         "staff.view_login_records",
         "accounts.view_loginrecord",
+        "privacy.read_withdrawn_store",
     },
     ADMINISTRATOR: {
         "staff.manage_catalog",

@@ -53,14 +53,21 @@ class LedgerAccount(models.Model):
         WITHDRAWALS_PAYABLE = "withdrawals_payable", _("Withdrawals to pay")
         ADJUSTMENTS = "adjustments", _("Manual adjustments")
 
-    kind = models.CharField(max_length=32, choices=Kind.choices)
+    kind = models.CharField(_("type"), max_length=32, choices=Kind.choices)
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    currency = models.CharField(max_length=3, default="THB")
-    balance = models.DecimalField(default=0, **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, default="THB")
+    balance = models.DecimalField(_("balance"), default=0, **MONEY)
 
     class Meta:
+        verbose_name = _("wallet")
+        verbose_name_plural = _("wallets")
         constraints = [
             models.UniqueConstraint(fields=["kind", "member", "currency"], name="one_account_per_kind"),
             models.UniqueConstraint(
@@ -91,15 +98,22 @@ class LedgerTransaction(AppendOnlyModel):
         WITHDRAWAL_PAID = "withdrawal_paid", _("Withdrawal paid")
         WITHDRAWAL_RETURNED = "withdrawal_returned", _("Withdrawal rejected")
 
-    idempotency_key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    memo = models.CharField(max_length=300, blank=True)
+    idempotency_key = models.CharField(_("retry key"), max_length=200, unique=True)
+    kind = models.CharField(_("type"), max_length=32, choices=Kind.choices)
+    memo = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    created_at = models.DateTimeField(default=clock.now, db_index=True)
+    created_at = models.DateTimeField(_("time"), default=clock.now, db_index=True)
 
     class Meta:
+        verbose_name = _("wallet transaction")
+        verbose_name_plural = _("wallet transactions")
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
@@ -109,11 +123,17 @@ class LedgerTransaction(AppendOnlyModel):
 class LedgerEntry(AppendOnlyModel):
     """One side of a transaction. Never updated or deleted (here, and by a database trigger)."""
 
-    transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="entries")
-    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries")
-    amount = models.DecimalField(**MONEY)
+    transaction = models.ForeignKey(
+        LedgerTransaction, verbose_name=_("transaction"), on_delete=models.PROTECT, related_name="entries"
+    )
+    account = models.ForeignKey(
+        LedgerAccount, verbose_name=_("wallet"), on_delete=models.PROTECT, related_name="entries"
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
 
     class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="entry_not_zero")]
         indexes = [models.Index(fields=["account", "transaction"])]
 
@@ -140,7 +160,9 @@ class TopUp(models.Model):
         EXPIRED = "expired", _("Expired: not paid in time")
 
     reference = models.CharField(_("reference"), max_length=16, unique=True)
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="top_ups")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.PROTECT, related_name="top_ups"
+    )
     method = models.CharField(_("method"), max_length=16, choices=Method.choices)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
@@ -149,17 +171,24 @@ class TopUp(models.Model):
     payer_name = EncryptedTextField(_("payer's account name"), blank=True, default="")
     payer_bank = models.CharField(_("payer's bank"), max_length=100, blank=True)
     slip = models.FileField(_("slip"), upload_to="slips/", blank=True)
-    slip_content_type = models.CharField(max_length=32, blank=True)
-    promptpay_payload = models.TextField(blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=clock.now, db_index=True)
+    slip_content_type = models.CharField(_("slip file type"), max_length=32, blank=True)
+    promptpay_payload = models.TextField(_("PromptPay QR data"), blank=True)
+    expires_at = models.DateTimeField(_("pay before"), null=True, blank=True)
+    created_at = models.DateTimeField(_("top-up started"), default=clock.now, db_index=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     reject_reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("top-up")
+        verbose_name_plural = _("top-ups")
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="top_up_positive")]
 
@@ -171,12 +200,19 @@ class RefundBankAccount(models.Model):
     """Where a member wants their money back. Holder and number are encrypted, shown masked."""
 
     member = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="refund_bank_account"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="refund_bank_account",
     )
     bank_name = models.CharField(_("bank"), max_length=100)
     account_holder = EncryptedTextField(_("account holder"))
     account_number = EncryptedTextField(_("account number"))
-    updated_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(_("last changed"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("refund bank account")
+        verbose_name_plural = _("refund bank accounts")
 
     def __str__(self):
         return f"{self.bank_name} {self.masked_number}"
@@ -194,23 +230,37 @@ class Withdrawal(models.Model):
         PAID = "paid", _("Paid to your bank account")
         REJECTED = "rejected", _("Rejected: returned to your balance")
 
-    reference = models.CharField(max_length=16, unique=True)
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="withdrawals")
-    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True)
-    bank_name = models.CharField(max_length=100)
-    account_holder = EncryptedTextField()
-    account_number = EncryptedTextField()
-    requested_at = models.DateTimeField(default=clock.now)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    reference = models.CharField(_("reference"), max_length=16, unique=True)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="withdrawals",
     )
-    handled_at = models.DateTimeField(null=True, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
+    bank_name = models.CharField(_("bank"), max_length=100)
+    account_holder = EncryptedTextField(_("account holder"))
+    account_number = EncryptedTextField(_("account number"))
+    requested_at = models.DateTimeField(_("requested at"), default=clock.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     payout_reference = models.CharField(_("bank transfer reference"), max_length=100, blank=True)
     reject_reason = models.CharField(_("reason"), max_length=300, blank=True)
-    idempotency_key = models.CharField(max_length=200)
+    idempotency_key = models.CharField(_("retry key"), max_length=200)
 
     class Meta:
+        verbose_name = _("withdrawal")
+        verbose_name_plural = _("withdrawals")
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="withdrawal_positive"),

@@ -1,6 +1,19 @@
 """Personal data in the wallet: payment records, kept 5 years (policy: payment and supply)."""
 
-from snshelper.privacy.registry import Category, Purpose, not_personal, owned_by, personal_data
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from snshelper.privacy.registry import (
+    ANONYMISE,
+    Category,
+    Purpose,
+    not_personal,
+    not_swept,
+    owned_by,
+    personal_data,
+    sweep,
+)
+from snshelper.wallet.models import TopUp, Withdrawal
 
 PAY = {"category": Category.PAYMENT_RECORD, "purpose": Purpose.CONTRACT_PAYMENT, "retention": "payment"}
 
@@ -57,3 +70,67 @@ owned_by("wallet.LedgerEntry", "account__member")
 owned_by("wallet.LedgerTransaction", "entries__account__member")
 for model in ("wallet.TopUp", "wallet.RefundBankAccount", "wallet.Withdrawal"):
     owned_by(model, "member")
+
+# --- Retention -------------------------------------------------------------------------------
+# A top-up never paid: gone after a few days (with a slip, if one was uploaded).
+sweep(
+    "wallet.TopUp",
+    rule="unpaid_top_ups",
+    since="created_at",
+    when=Q(status__in=[TopUp.Status.AWAITING_PAYMENT, TopUp.Status.EXPIRED]),
+    files=("slip",),
+)
+# A rejected top-up's slip and payer: kept only while the rejection may be disputed.
+sweep(
+    "wallet.TopUp",
+    rule="rejected_slips",
+    since="reviewed_at",
+    action=ANONYMISE,
+    when=Q(status=TopUp.Status.REJECTED),
+    anonymise={"slip": "", "payer_name": "", "payer_bank": ""},
+    files=("slip",),
+)
+# Payment records, 5 years: the row and its amount stay (the ledger credited it), who paid goes.
+sweep(
+    "wallet.TopUp",
+    rule="payment",
+    since="created_at",
+    action=ANONYMISE,
+    when=Q(status__in=[TopUp.Status.APPROVED, TopUp.Status.REJECTED]),
+    anonymise={"slip": "", "payer_name": "", "payer_bank": "", "promptpay_payload": "", "reject_reason": ""},
+    files=("slip",),
+)
+sweep(
+    "wallet.Withdrawal",
+    rule="payment",
+    since="requested_at",
+    action=ANONYMISE,
+    when=Q(status__in=[Withdrawal.Status.PAID, Withdrawal.Status.REJECTED]),
+    anonymise={
+        "bank_name": "",
+        "account_holder": "",
+        "account_number": "",
+        "payout_reference": "",
+        "reject_reason": "",
+    },
+)
+# The ledger is append-only (its models refuse updates; on PostgreSQL a trigger does too). Emptying
+# a memo is its one exception (wallet migration 0005): the sweep sends a raw UPDATE of the memo
+# alone, with the transaction-local switch the trigger checks. Entries are never touched.
+sweep(
+    "wallet.LedgerTransaction",
+    rule="payment",
+    since="created_at",
+    action=ANONYMISE,
+    anonymise={"memo": ""},
+    trigger_switch="snshelper.redact_ledger_memo",
+)
+not_swept(
+    "wallet.LedgerEntry",
+    reason=_("Amounts only. A balance is the sum of its entries, so entries are never deleted or changed."),
+)
+not_swept("wallet.LedgerAccount", reason=_("The member's balance: the sum of their ledger entries."))
+not_swept(
+    "wallet.RefundBankAccount",
+    reason=_("Kept while the membership lasts, for paying money back; withdrawal removes it."),
+)

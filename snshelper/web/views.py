@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -6,6 +7,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from snshelper.accounts import services as account_services
+from snshelper.privacy.cookies import optional_cookies_allowed
 from snshelper.staff.security import has_totp
 from snshelper.wallet import selectors as wallet_selectors
 from snshelper.web import popup
@@ -29,7 +31,9 @@ def dashboard(request):
 
 @require_POST
 def set_language(request):
-    """Django's language switch (it sets the language cookie), remembered for members too."""
+    """Django's language switch (it sets the language cookie), remembered for members too. After a
+    refusal of optional cookies no cookie is set: a member keeps the language in their account, a
+    visitor gets the browser's language."""
     response = django_set_language(request)
     language = request.POST.get("language")
     if request.user.is_authenticated and response.status_code in (200, 302):
@@ -37,6 +41,8 @@ def set_language(request):
             account_services.set_language(member=request.user, language=language)
         except ValueError:
             pass  # Django ignored it too: the page stays in the current language
+    if not optional_cookies_allowed(request):
+        response.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
     return response
 
 

@@ -31,6 +31,8 @@ def test_new_member_signs_up_verifies_signs_in_and_out(journey, live_server):
     journey.shot("home-en-popup")
     page.get_by_role("button", name="Don't show again").click()
     page.get_by_role("heading", name="Welcome").wait_for(state="detached")
+    page.get_by_test_id("cookie-accept").click()
+    page.get_by_test_id("cookie-banner").wait_for(state="detached")
 
     page.get_by_role("link", name="Sign up").first.click()
     page.get_by_label("Name").fill("Malee Srisuk")

@@ -1,0 +1,308 @@
+"""The privacy policy page is generated from the registry, the retention rules, the cookie
+declarations and the settings (P1, P3, P8); its versions are announced before they take effect and
+stay readable (P19)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core import mail
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.text import capfirst
+
+from snshelper.core import clock
+from snshelper.privacy import policy, registry, versions
+from snshelper.privacy.cookies import declared_cookies
+from snshelper.privacy.models import DataSubjectRequest, PolicyChangeNotice, PolicyVersion
+from snshelper.privacy.registry import Category, Purpose
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+LANGUAGES = ("th", "en", "ko")
+
+
+def _page(client, language="en", path="/privacy/") -> str:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _activity(html: str, purpose: Purpose) -> str:
+    found = re.search(rf'data-purpose="{purpose.value}".*?</section>', html, re.S)
+    assert found, f"no activity for {purpose}"
+    return found.group(0)
+
+
+def _items(activity_html: str) -> dict[str, str]:
+    """Category label → what the page lists under it."""
+    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", activity_html, re.S)
+    items: dict[str, str] = {}
+    for label, text in pairs:
+        items[label] = items.get(label, "") + text
+    return items
+
+
+def _row(html: str, key: str) -> str:
+    found = re.search(rf'<tr data-key="{re.escape(key)}">(.*?)</tr>', html, re.S)
+    assert found, f"no row {key}"
+    return found.group(1)
+
+
+def _publish(by=None, days=None, **changes):
+    days = settings.POLICY_NOTICE_DAYS + 1 if days is None else days
+    texts = {code: f"{label} ({code})" for code, label in (("th", "เหตุผล"), ("en", "Reason"), ("ko", "이유"))}
+    return versions.publish(
+        by=by,
+        effective_at=changes.get("effective_at", clock.now() + timedelta(days=days)),
+        reasons=changes.get("reasons", texts),
+        summary=changes.get("summary", {code: f"Summary {code}" for code in LANGUAGES}),
+    )
+
+
+# --- The generated policy ---------------------------------------------------------------------
+
+
+def test_p1_policy_lists_every_registered_item_per_activity(client):
+    html = _page(client, "en")
+    with translation.override("en"):
+        for declaration in registry.declarations():
+            items = _items(_activity(html, declaration.purpose))
+            listed = items.get(escape(str(declaration.category.label)), "")
+            record = escape(capfirst(registry.record_name(declaration.model)))
+            field = escape(declaration.verbose_name)
+            assert record in listed and field in listed, (
+                f"{declaration.model_label}.{declaration.field} missing"
+            )
+        # What the policy says members give: name, email, ID, password; orders add the bank details.
+        membership = _items(_activity(html, Purpose.MEMBERSHIP))
+        assert "name" in membership[escape(str(Category.IDENTITY.label))]
+        assert "password" in membership[escape(str(Category.CREDENTIAL.label))]
+        contract = _items(_activity(html, Purpose.CONTRACT_PAYMENT))
+        assert "account number" in contract[escape(str(Category.FINANCIAL.label))]
+
+
+def test_p3_policy_page_renders_every_registered_purpose_in_th_en_ko(client):
+    purposes = {declaration.purpose for declaration in registry.declarations()}
+    assert purposes == set(Purpose)
+    pages = {}
+    for language in LANGUAGES:
+        html = _page(client, language)
+        assert f'<html lang="{language}">' in html
+        with translation.override(language):
+            for purpose in purposes:
+                assert escape(str(purpose.label)) in _activity(html, purpose), (language, purpose)
+        pages[language] = html
+    with translation.override("th"):
+        thai_label = str(Purpose.MEMBERSHIP.label)
+    with translation.override("en"):
+        assert thai_label != str(Purpose.MEMBERSHIP.label)  # the languages really differ
+    assert thai_label not in pages["en"]
+
+
+def test_p8_policy_page_names_the_privacy_officer_from_settings(client, settings):
+    settings.PRIVACY_OFFICER_NAME = "Khun Pracha Privacy"
+    settings.PRIVACY_OFFICER_EMAIL = "dpo@example.test"
+    for language in LANGUAGES:
+        html = _page(client, language)
+        assert "Khun Pracha Privacy" in html
+        assert 'href="mailto:dpo@example.test"' in html
+
+
+def test_adding_a_registry_field_changes_the_policy_without_a_template_edit(client):
+    key = ("accounts.Member", "is_active")
+    assert registry.declaration(*key) is None
+    before_text = policy.render_text("en")
+    consultation = _items(_activity(_page(client, "en"), Purpose.CONSULTATION))
+    preference = escape(str(Category.PREFERENCE.label))
+    assert preference not in consultation
+    try:
+        registry.personal_data(
+            *key, category=Category.PREFERENCE, purpose=Purpose.CONSULTATION, retention="membership"
+        )
+        consultation = _items(_activity(_page(client, "en"), Purpose.CONSULTATION))
+        assert "Member (active)" in consultation[preference]
+        assert "Member (active)" in policy.render_text("en")
+        assert policy.render_text("en") != before_text  # so the officer sees a version to publish
+    finally:
+        registry._declarations.pop(key, None)
+    assert "Member (active)" not in policy.render_text("en")
+
+
+def test_retention_table_shows_the_periods_in_force_from_the_settings(client, settings):
+    html = _page(client, "en")
+    assert "6 months" in _row(html, "login_records")
+    assert "5 years" in _row(html, "contract")
+    assert "30 days" in _row(html, "unpaid_top_ups")
+    assert "Act on Consumer Protection in Electronic Commerce" in _row(html, "payment")  # the basis
+    settings.RETENTION_MONTHS = {**settings.RETENTION_MONTHS, "login_records": 3, "contract": 84}
+    settings.RETENTION_DAYS = {**settings.RETENTION_DAYS, "unpaid_top_ups": 14}
+    html = _page(client, "en")
+    assert "3 months" in _row(html, "login_records") and "6 months" not in _row(html, "login_records")
+    assert "7 years" in _row(html, "contract")
+    assert "14 days" in _row(html, "unpaid_top_ups")
+
+
+def test_policy_cookie_section_lists_every_declared_cookie(client):
+    html = _page(client, "en")
+    cookies = re.search(r'<section id="cookies".*?</section>', html, re.S).group(0)
+    with translation.override("en"):
+        for cookie in declared_cookies():
+            row = _row(cookies, cookie.name)
+            assert escape(str(cookie.purpose)) in row and escape(str(cookie.lifetime)) in row
+    assert len(re.findall(r"<tr data-key=", cookies)) == len(declared_cookies())
+
+
+def test_policy_page_has_a_table_of_contents_and_the_refusal_grounds(client):
+    html = _page(client, "en")
+    for section in policy.build("en").sections:
+        assert f'href="#{section.key}"' in html and f'id="{section.key}"' in html
+    for marker in "①②③":
+        assert marker in re.search(r'<section id="rights".*?</section>', html, re.S).group(0)
+
+
+# --- Versions and change notices (P19) ----------------------------------------------------------
+
+
+@pytest.fixture
+def officer(make_staff):
+    staff, secret = make_staff("privacy_officer")
+    return staff, secret
+
+
+def test_p19_publishing_a_version_notifies_members_before_it_takes_effect(
+    client, clock, make_member, officer, settings, django_capture_on_commit_callbacks
+):
+    members = {code: make_member(language=code, name=f"Member {code}") for code in LANGUAGES}
+    make_member(email="gone@example.test", is_active=False)
+    staff, secret = officer
+    first = versions.ensure_initial_version()
+    assert first.number == 1 and PolicyChangeNotice.objects.count() == 0  # nothing to tell
+    settings.PRIVACY_OFFICER_NAME = "Khun New Officer"  # the generated policy changes
+
+    sign_in(client, staff.email, totp_secret=secret)
+    page = client.get("/staff/privacy/policy/").content.decode()
+    assert 'data-testid="changed-languages"' in page and "Khun New Officer" in page
+    form = {f"{field}_{code}": f"{field} in {code}" for field in ("reasons", "summary") for code in LANGUAGES}
+    too_soon = timezone.localdate(clock.now()) + timedelta(days=settings.POLICY_NOTICE_DAYS - 1)
+    response = client.post(
+        "/staff/privacy/policy/", {**form, "effective_on": too_soon.isoformat()}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200 and "at least 7 days ahead" in response.content.decode()
+    assert PolicyVersion.objects.count() == 1 and PolicyChangeNotice.objects.count() == 0
+
+    effective_on = timezone.localdate(clock.now()) + timedelta(days=settings.POLICY_NOTICE_DAYS + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/staff/privacy/policy/", {**form, "effective_on": effective_on.isoformat()})
+    assert response.status_code == 302 and response["Location"] == "/privacy/versions/2/"
+    version = PolicyVersion.objects.get(number=2)
+    assert version.effective_at > clock.now() + timedelta(days=settings.POLICY_NOTICE_DAYS)
+
+    # One notice per active member (the officer is one), none for the inactive one, all mailed.
+    notices = PolicyChangeNotice.objects.filter(version=version)
+    active = {m.pk for m in [*members.values(), staff]}
+    assert set(notices.values_list("member_id", flat=True)) == active
+    assert all(n.emailed_at is not None and n.emailed_at < version.effective_at for n in notices)
+    for code, member in members.items():
+        [message] = [m for m in mail.outbox if m.to == [member.email]]
+        assert f"reasons in {code}" in message.body and f"summary in {code}" in message.body
+        assert "/privacy/versions/2/" in message.body
+        other = next(c for c in LANGUAGES if c != code)
+        assert f"reasons in {other}" not in message.body
+    sent = len(mail.outbox)
+    versions.mail_notices(version=version)  # a re-run mails no one twice
+    assert len(mail.outbox) == sent
+
+    # The banner: a member sees it until they dismiss it; a visitor sees the upcoming version.
+    client.logout()
+    member = members["en"]
+    assert 'data-testid="policy-banner"' in _page(client, "en", "/")
+    assert 'data-testid="upcoming-version"' in _page(client, "en")
+    sign_in(client, member.email)
+    html = _page(client, "en", "/dashboard/")
+    assert 'data-testid="policy-banner"' in html and "summary in en" in html
+    notice = notices.get(member=member)
+    client.post(f"/privacy/notices/{notice.pk}/seen/", {"next": "/dashboard/"})
+    assert 'data-testid="policy-banner"' not in _page(client, "en", "/dashboard/")
+    notice.refresh_from_db()
+    assert notice.seen_at is not None
+
+
+def test_p19_policy_mail_skips_a_member_whose_mail_is_refused_and_keeps_going(
+    clock, make_member, settings, django_capture_on_commit_callbacks
+):
+    correcting, other = make_member(), make_member()
+    DataSubjectRequest.objects.create(
+        member=correcting,
+        kind=DataSubjectRequest.Kind.CORRECT,
+        target="accounts.Member.email",
+        due_at=clock.now() + timedelta(days=10),
+        verified_at=clock.now(),
+    )
+    versions.ensure_initial_version()
+    settings.PRIVACY_OFFICER_EMAIL = "new-dpo@example.test"
+    with django_capture_on_commit_callbacks(execute=True):
+        version = _publish()
+    assert [m.to for m in mail.outbox] == [[other.email]]
+    refused = PolicyChangeNotice.objects.get(version=version, member=correcting)
+    assert refused.emailed_at is None  # not mailed; the on-site notice stays
+    assert versions.banner_for(correcting, "en").notice_id == refused.pk
+
+
+def test_p19_publishing_refuses_too_soon_no_reasons_and_no_change(clock, settings):
+    versions.ensure_initial_version()
+    with translation.override("en"), pytest.raises(versions.PolicyPublishRefused, match="Nothing changed"):
+        _publish()
+    settings.PRIVACY_OFFICER_NAME = "Khun Changed"
+    with translation.override("en"), pytest.raises(versions.PolicyPublishRefused, match="at least 7 days"):
+        _publish(days=settings.POLICY_NOTICE_DAYS - 1)
+    with translation.override("en"), pytest.raises(versions.PolicyPublishRefused, match="reasons"):
+        _publish(reasons={"th": "เหตุผล", "en": "Reason", "ko": " "})
+    assert PolicyVersion.objects.count() == 1
+    assert _publish().number == 2
+
+
+def test_p19_earlier_versions_stay_viewable_with_a_diff(client, clock, settings):
+    settings.PRIVACY_OFFICER_NAME = "Khun <Old> Officer"
+    versions.ensure_initial_version()
+    settings.PRIVACY_OFFICER_NAME = "Khun New Officer"
+    second = _publish()
+    clock.travel_to(second.effective_at + timedelta(days=1))
+    settings.PRIVACY_OFFICER_NAME = "Khun Third Officer"  # today's page moved on again
+
+    history = _page(client, "en", "/privacy/versions/")
+    assert 'data-testid="version-1"' in history and 'data-testid="version-2"' in history
+    first = _page(client, "en", "/privacy/versions/1/")
+    assert "Name: Khun &lt;Old&gt; Officer" in first  # as published then, escaped
+    second_page = _page(client, "en", "/privacy/versions/2/")
+    diff = re.search(r'data-testid="diff">(.*?)</div>', second_page, re.S).group(1)
+    assert "<del>Name: Khun &lt;Old&gt; Officer</del>" in diff
+    assert "<ins>Name: Khun New Officer</ins>" in diff
+    assert "Reason (en)" in second_page and "Summary en" in second_page
+    assert "<Old>" not in second_page
+    live = _page(client, "en")
+    assert "Version 2, in force since" in live and "Khun Third Officer" in live
+
+
+def test_policy_staff_page_is_for_the_privacy_officer_only(client, make_staff, member):
+    sign_in(client, member.email)
+    assert client.get("/staff/privacy/policy/").status_code == 403
+    client.logout()
+    staff, secret = make_staff("marketing")
+    sign_in(client, staff.email, totp_secret=secret)
+    assert client.get("/staff/privacy/policy/").status_code == 403
+
+
+def test_policy_banner_costs_one_query(clock, member, django_assert_num_queries, settings):
+    versions.ensure_initial_version()
+    settings.PRIVACY_OFFICER_NAME = "Khun Changed"
+    _publish()
+    with django_assert_num_queries(1):
+        banner = versions.banner_for(member, "en")
+    assert banner.upcoming and banner.summary == "Summary en" and banner.notice_id
+    with django_assert_num_queries(1):
+        visitor = versions.banner_for(AnonymousUser(), "ko")
+    assert visitor.upcoming and visitor.summary == "Summary ko" and visitor.notice_id is None
