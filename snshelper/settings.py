@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "snshelper.core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "snshelper.staff.middleware.StaffMFAMiddleware",
+    "snshelper.core.public_forms.PublicFormRateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "snshelper.urls"
@@ -181,6 +183,12 @@ TOPUP_MIN_AMOUNT = Decimal(env.str("TOPUP_MIN_AMOUNT", default="50"))
 TOPUP_MAX_AMOUNT = Decimal(env.str("TOPUP_MAX_AMOUNT", default="500000"))
 PROMPTPAY_EXPIRY_MINUTES = env.int("PROMPTPAY_EXPIRY_MINUTES", default=30)
 SLIP_MAX_BYTES = env.int("SLIP_MAX_BYTES", default=5 * 1024 * 1024)
+# Uploads are scanned by ClamAV's daemon when a socket or host is set (off otherwise). When it is
+# set but clamd cannot answer, uploads are refused ("try again"): scanning fails closed.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
+CLAMD_HOST = env.str("CLAMD_HOST", default="")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=15.0)  # seconds, for connecting and for the verdict
 
 # --- Members and sign-in ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.Member"
@@ -217,13 +225,19 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[SNS Helper] "
 # Failed sign-ins: 5 per address in 15 minutes, then that address is locked out for the rest of
 # the window; 20 per IP address a minute. Counted in the cache (Redis when configured).
+# Wrong MFA codes (the sign-in step, re-authentication and the TOTP set-up) count against
+# "login_failed" too, keyed by the member: 5 wrong codes in 15 minutes lock the second step.
+# Every other visitor's POST is limited per address by PublicFormRateLimitMiddleware.
 ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
     "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="20/m/ip,5/15m/key"),
     "signup": "20/m/ip,100/h/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "20/m/ip,5/m/key,10/h/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+    "manage_email": "10/m/user",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
@@ -240,6 +254,7 @@ MFA_ADAPTER = "snshelper.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SNS Helper"
 MFA_TRUST_ENABLED = False  # its cookie is not one the policy allows
+MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}  # WebAuthn is not offered; kept tight regardless
 
 # --- Languages and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "th"
@@ -286,6 +301,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SNS Helper <no-reply
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security headers --------------------------------------------------------------------------
+# Everything from our own host, nothing inline: no template has a <script> body, a <style> block,
+# a style="" or an on*="" attribute (tests/test_security_headers.py scans them). htmx is told not
+# to inject its indicator style or to eval (meta htmx-config in web/base.html). img-src stays
+# 'self' without data: because no page needs data: images (QR codes are inline <svg> markup);
+# only the Swagger page of API v1 adds data: for its stylesheet's icons (snshelper/api/v1.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -303,6 +323,37 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"  # no other site may embed our responses
+# Browser features no page uses, denied to us and to anything embedded (feature -> allowed origins).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# Visitors' POSTs outside allauth's own limits ("count/seconds" per IP address); the APIs have theirs.
+PUBLIC_FORM_RATE = env.str("PUBLIC_FORM_RATE", default="30/60")
+PUBLIC_FORM_RATE_EXEMPT_PATHS = ["/api/v1/", "/api/v2"]
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -329,9 +380,11 @@ RETENTION_MONTHS = {
     "complaint": env.int("RETENTION_COMPLAINT_MONTHS", default=60),
     "withdrawn_member": env.int("RETENTION_WITHDRAWN_MEMBER_MONTHS", default=60),
     "staff_audit": env.int("RETENTION_STAFF_AUDIT_MONTHS", default=24),
+    "staff_records": env.int("RETENTION_STAFF_RECORDS_MONTHS", default=36),  # counted from leaving
     "data_requests": env.int("RETENTION_DATA_REQUESTS_MONTHS", default=36),
     "privacy_questions": env.int("RETENTION_PRIVACY_QUESTIONS_MONTHS", default=12),
     "legal_holds": env.int("RETENTION_LEGAL_HOLDS_MONTHS", default=24),  # counted from the release
+    "breaches": env.int("RETENTION_BREACHES_MONTHS", default=60),  # counted from the incident's close
 }
 # Things whose purpose ends quickly are destroyed after days, not years.
 RETENTION_DAYS = {

@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/orders/", include("snshelper.orders.staff_urls")),
     path("wallet/", include("snshelper.wallet.urls")),
     path("staff/providers/", include("snshelper.providers.staff_urls")),
+    path("staff/", include("snshelper.staff.urls")),
     path("api/", include("snshelper.api.urls")),
     path("api/", include("snshelper.api.v1_urls")),
     path("admin/", admin.site.urls),

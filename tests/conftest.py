@@ -66,11 +66,14 @@ def totp_code(secret: str) -> str:
 
 @pytest.fixture
 def make_staff(make_member):
-    """A staff member of a role, with TOTP set up; returns (member, totp secret)."""
+    """A staff member of a role, with TOTP set up and the security pledge signed (unless told
+    otherwise); returns (member, totp secret)."""
 
-    def make(role, email=None, with_totp=True):
+    def make(role, email=None, with_totp=True, pledged=True):
         staff = make_member(email=email or f"{role}@example.test", name=f"Staff {role}")
         staff_services.appoint(member=staff, role=role)
+        if pledged:
+            staff_services.sign_pledge(staff=staff)
         secret = ""
         if with_totp:
             secret = generate_totp_secret()

@@ -89,6 +89,7 @@ OUTBOUND_ALLOWED = {
     "privacy/mail.py": "mail to the member it is about",
     "privacy/disclosures.py": "the disclosure register: provisions required by law",
     "providers/simulator.py": "the local provider simulator (listens on 127.0.0.1; sends nothing out)",
+    "core/clamav.py": "the operator's own virus scanner (clamd): uploads are scanned, nothing leaves us",
 }
 OUTBOUND_MODULES = {
     "httpx",

@@ -36,6 +36,8 @@ from snshelper.orders.models import (
 from snshelper.orders.services import OrderRequest
 from snshelper.privacy import disclosures, export, identity, inquiries, registry
 from snshelper.privacy.models import (
+    BreachIncident,
+    BreachNotice,
     CookieChoice,
     CorrectionNotice,
     DataExport,
@@ -47,6 +49,7 @@ from snshelper.privacy.models import (
     RequestStep,
 )
 from snshelper.privacy.registry import Category
+from snshelper.staff.models import HandOver, SecurityPledge, TrainingSession
 from snshelper.wallet import services as wallet
 from tests.conftest import PASSWORD, sign_in
 
@@ -133,8 +136,24 @@ def populate(member, tag: str, service, officer) -> dict:
     )[0]
     PolicyChangeNotice.objects.create(version=version, member=member, seen_at=now)
     CookieChoice.objects.create(member=member, accepted=False, policy_version=1)
+    incident = BreachIncident.objects.create(title=f"Incident {tag}", found_at=now, what_happened="A leak")
+    BreachNotice.objects.create(
+        incident=incident, member=member, language="en", text=f"Breach notice {tag}", seen_at=now
+    )
     ProcessingSuspension.objects.create(member=member)
     LegalHold.objects.create(member=member, reason=f"Hold {tag}", placed_by=officer)
+    # Staff records (P17): the member as a former staff member.
+    SecurityPledge.objects.create(staff=member, version="2026-11", signed_at=now, text_hash="0" * 64)
+    TrainingSession.objects.create(
+        staff=member, held_on=date(2026, 1, 5), topic="Security", hours=1, notes=f"Training {tag}"
+    )
+    HandOver.objects.create(
+        staff=member,
+        effective_at=now,
+        reassigned_to=officer,
+        open_work_summary=f"Hand-over {tag}",
+        responsibility_statement=f"Responsibility {tag}",
+    )
     return {
         "name": f"Name {tag}",
         "email": member.email,

@@ -75,6 +75,7 @@ def load_demo() -> list[DemoAccount]:
     for email, name, role in DEMO_STAFF:
         staff = _member(email, name)
         staff_services.appoint(member=staff, role=role)
+        staff_services.sign_pledge(staff=staff)  # demo staff can open staff pages at once
         accounts.append(DemoAccount(email, role, staff.member_id, totp_secret(staff)))
     load_demo_catalog()
     marketing = account_selectors.member_by_email("marketing@demo.test")

@@ -14,4 +14,5 @@ urlpatterns = [
     path("ask/", member_views.ask, name="ask"),
     path("exports/", include("snshelper.privacy.export_urls")),
     path("withdraw/", include("snshelper.privacy.withdrawal_urls")),
+    path("breaches/", include("snshelper.privacy.breach_member_urls")),
 ]

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from snshelper.core import clock
 from snshelper.core.encryption import EncryptedTextField
@@ -408,3 +409,95 @@ class CookieChoice(models.Model):
 
     def __str__(self):
         return "accepted" if self.accepted else "refused"
+
+
+# --- Breaches (P18) ---------------------------------------------------------------------------
+
+
+class BreachIncident(models.Model):
+    """A loss, leak, forgery or damage of personal data, as the privacy officer records it: what
+    happened, when it was found, what data and whom it touched, what we did and offer. The 72-hour
+    deadlines count from ``found_at`` (``privacy.breaches.deadlines``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("incident status", "Open")
+        CLOSED = "closed", pgettext_lazy("incident status", "Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    found_at = models.DateTimeField(_("found at"))
+    occurred_from = models.DateTimeField(_("happened from"), null=True, blank=True)
+    occurred_until = models.DateTimeField(_("happened until"), null=True, blank=True)
+    what_happened = models.TextField(_("what happened"))
+    how = models.TextField(_("how it happened"), blank=True)
+    categories = models.JSONField(_("data concerned"), default=list)  # registry.Category values
+    likely_consequences = models.TextField(_("likely consequences"), blank=True)
+    measures = models.TextField(_("measures taken"), blank=True)
+    remedies = models.TextField(_("remedies for members"), blank=True)
+    what_members_can_do = models.TextField(_("what members can do"), blank=True)
+    contact = models.CharField(_("whom to contact"), max_length=300, blank=True)
+    affected_members = models.ManyToManyField(
+        MEMBER, related_name="breaches", blank=True, verbose_name=_("affected members")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("recorded"), default=clock.now)
+    created_by = models.ForeignKey(MEMBER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    members_notified_at = models.DateTimeField(_("members notified"), null=True, blank=True)
+    regulator_reported_at = models.DateTimeField(_("reported to the regulator"), null=True, blank=True)
+    regulator_reference = models.CharField(_("regulator's reference"), max_length=100, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        verbose_name = _("breach incident")
+        verbose_name_plural = _("breach incidents")
+
+    def __str__(self):
+        return self.title
+
+
+class BreachEvent(models.Model):
+    """Every change to an incident: who, when, what kind of change and which fields — never the
+    data itself. Written once: a row is never changed."""
+
+    incident = models.ForeignKey(BreachIncident, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=clock.now)
+    actor = models.ForeignKey(MEMBER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=40)
+    changes = models.JSONField(default=dict, blank=True)  # {"fields": [...], "count": n}
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("breach event")
+        verbose_name_plural = _("breach events")
+
+    def __str__(self):
+        return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("The breach log is append-only: record a new event instead.")
+        super().save(*args, **kwargs)
+
+
+class BreachNotice(models.Model):
+    """An affected member told of an incident: on the site until seen, and by email. ``text`` is
+    the notice as sent, in ``language``, so it reads the same later whatever the incident says."""
+
+    incident = models.ForeignKey(BreachIncident, on_delete=models.CASCADE, related_name="notices")
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="breach_notices")
+    language = models.CharField(_("language"), max_length=8)
+    text = models.TextField(_("notice"))
+    created_at = models.DateTimeField(_("sent at"), default=clock.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "member"], name="one_breach_notice_per_member")
+        ]
+        indexes = [models.Index(fields=["member", "seen_at"])]
+        verbose_name = _("breach notice")
+        verbose_name_plural = _("breach notices")
+
+    def __str__(self):
+        return f"{self.incident} → {self.member}"

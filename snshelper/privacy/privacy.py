@@ -158,3 +158,39 @@ sweep("privacy.WithdrawnMember", rule="withdrawn_member", since="destroy_after",
 sweep_with("privacy.SignupMatch", parent="privacy.WithdrawnMember", via="withdrawn")
 for model in ("privacy.PolicyChangeNotice", "privacy.CookieChoice"):
     not_swept(model, reason=_("Membership data: kept while the membership lasts; withdrawal removes it."))
+
+# --- Breaches (P18) ------------------------------------------------------------------------------
+# The incident describes what happened for everyone it touched; members are linked by the list of
+# affected members (the incident stays, with that list, when one of them withdraws). What is about
+# one member is their notice: exported to them, copied to the kept document at withdrawal.
+for field in (
+    "title",
+    "what_happened",
+    "how",
+    "categories",
+    "likely_consequences",
+    "measures",
+    "remedies",
+    "what_members_can_do",
+    "contact",
+    "regulator_reference",
+):
+    not_personal(
+        "privacy.BreachIncident",
+        field,
+        reason="Describes an incident for all it touched; members are linked, not named, in it.",
+    )
+owned_by("privacy.BreachIncident", "affected_members")
+not_personal(
+    "privacy.BreachEvent", "changes", reason="Names the fields that changed and counts, never values."
+)
+BREACH = {"purpose": M, "retention": "breaches"}
+personal_data("privacy.BreachNotice", "text", category=Category.FREE_TEXT, **BREACH)
+personal_data("privacy.BreachNotice", "language", category=Category.PREFERENCE, **BREACH)
+personal_data("privacy.BreachNotice", "created_at", category=Category.USAGE_RECORD, **BREACH)
+personal_data("privacy.BreachNotice", "seen_at", category=Category.USAGE_RECORD, **BREACH)
+owned_by("privacy.BreachNotice", "member")
+# Kept 5 years after the incident is closed: the notices and the log go with it.
+sweep("privacy.BreachIncident", rule="breaches", since="closed_at")
+sweep_with("privacy.BreachEvent", parent="privacy.BreachIncident", via="incident")
+sweep_with("privacy.BreachNotice", parent="privacy.BreachIncident", via="incident")

@@ -110,6 +110,12 @@ RULES: dict[str, RetentionRule] = {
             setting="staff_audit",
         ),
         RetentionRule(
+            "staff_records",
+            _("Staff security pledges, training and hand-overs"),
+            _("Security: proof of each staff member's duties, kept 3 years after they leave"),
+            setting="staff_records",
+        ),
+        RetentionRule(
             "data_requests",
             _("Requests to view, correct, delete or suspend personal data"),
             _("Privacy policy: proof that each request was answered"),
@@ -156,6 +162,12 @@ RULES: dict[str, RetentionRule] = {
             _("Legal holds, after their release"),
             _("Privacy policy: proof of why records were kept beyond their rule"),
             setting="legal_holds",
+        ),
+        RetentionRule(
+            "breaches",
+            _("Breach incidents and the notices sent about them"),
+            _("Personal Information Protection Act: proof that members and the regulator were told"),
+            setting="breaches",
         ),
     ]
 }

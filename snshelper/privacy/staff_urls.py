@@ -15,4 +15,5 @@ urlpatterns = [
     path("withdrawn/", include("snshelper.privacy.withdrawn_staff_urls")),
     path("policy/", include("snshelper.privacy.policy_staff_urls")),
     path("retention/", include("snshelper.privacy.retention_staff_urls")),
+    path("breaches/", include("snshelper.privacy.breach_staff_urls")),
 ]

@@ -53,3 +53,26 @@ def retention_sweep():
     from snshelper.privacy import sweeps
 
     sweeps.run()
+
+
+# --- Breach notices (privacy.breaches, P18) ------------------------------------------------------
+
+
+@db_task(retries=3, retry_delay=300)
+def mail_breach_notices(incident_id: int):
+    """Queued by ``breaches.notify_members`` once its transaction commits; mails no one twice."""
+    from snshelper.privacy import breaches
+    from snshelper.privacy.models import BreachIncident
+
+    incident = BreachIncident.objects.filter(pk=incident_id).first()
+    if incident is not None:
+        breaches.mail_notices(incident=incident)
+
+
+@db_periodic_task(crontab(minute="*/15"))
+@HUEY.lock_task("privacy-breach-notices")
+def mail_unsent_breach_notices():
+    """What a lost or failed job left unsent, for incidents still open."""
+    from snshelper.privacy import breaches
+
+    breaches.mail_unsent_notices()

@@ -51,7 +51,7 @@ from snshelper.wallet import selectors as wallet_selectors
 from snshelper.wallet.models import LedgerAccount, LedgerTransaction, TopUp, Withdrawal
 
 # Retention rules whose records outlive the account: copied to the withdrawn-member store.
-KEPT_RULES = frozenset({"contract", "payment", "complaint", "data_requests"})
+KEPT_RULES = frozenset({"contract", "payment", "complaint", "data_requests", "breaches"})
 
 
 def _numbered(prefix: str):
@@ -85,6 +85,13 @@ ANONYMISE: dict[str, dict] = {
     # obligations; they name the member by the (anonymised) row and hold nothing in clear.
     "privacy.Disclosure": {},
     "privacy.LegalHold": {},
+    # A staff member's pledges, training and hand-over prove their duties, which outlast their
+    # employment; their own sweep ends them 3 years after leaving (staff close at hand-over, not here).
+    "staff.SecurityPledge": {},
+    "staff.TrainingSession": {},
+    "staff.HandOver": {},
+    # A breach incident stays in the register (P18) with its list of affected members.
+    "privacy.BreachIncident": {},
     # Login records are kept for the 6 months the policy promises by law (their own sweep ends
     # them); they hold an IP address and a browser, never an email, a name or a phone number.
     "accounts.LoginRecord": {},
@@ -105,6 +112,7 @@ DELETE: tuple[str, ...] = (
     "privacy.RequestStep",
     "privacy.DataSubjectRequest",
     "privacy.PrivacyInquiry",
+    "privacy.BreachNotice",  # copied to the kept document first (rule "breaches")
 )
 
 

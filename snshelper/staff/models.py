@@ -1,4 +1,8 @@
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from snshelper.core import clock
 
 
 class StaffAccess(models.Model):
@@ -29,3 +33,107 @@ class StaffAccess(models.Model):
 
     def __str__(self):
         return "staff access"
+
+
+# --- Staff lifecycle (P17): pledges, training, hand-overs -------------------------------------
+
+
+class SecurityPledge(models.Model):
+    """A staff member's signature under one version of the security pledge (``staff.pledge``).
+
+    No personal data opens to a staff member until they have signed the version in force.
+    """
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="security_pledges",
+    )
+    version = models.CharField(_("pledge version"), max_length=20)
+    signed_at = models.DateTimeField(_("signed"), default=clock.now)
+    # SHA-256 of the text as the staff member read it (in their language): proof of what was signed.
+    text_hash = models.CharField(_("text fingerprint"), max_length=64)
+
+    class Meta:
+        verbose_name = _("security pledge")
+        verbose_name_plural = _("security pledges")
+        ordering = ["-signed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "version"], name="one_signature_per_pledge_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.staff} · {self.version}"
+
+
+class TrainingSession(models.Model):
+    """A privacy and security training a staff member attended; one is due every year."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="training_sessions",
+    )
+    held_on = models.DateField(_("held on"), db_index=True)
+    topic = models.CharField(_("topic"), max_length=200)
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.staff} · {self.held_on} · {self.topic}"
+
+
+class HandOver(models.Model):
+    """A staff member leaving: who takes over their open work, when their access ends, and the
+    responsibility that continues after it. At ``effective_at`` sign-in ends for good
+    (``services.end_access``); ``carried_out_at`` says when that was done."""
+
+    staff = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leaving staff member"),
+        on_delete=models.CASCADE,
+        related_name="hand_over",
+    )
+    roles_held = models.CharField(_("roles held"), max_length=200, blank=True)
+    effective_at = models.DateTimeField(_("access ends"), db_index=True)
+    reassigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("open work taken over by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    open_work_summary = models.TextField(_("open work handed over"), blank=True)
+    responsibility_statement = models.TextField(_("responsibility after leaving"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded"), default=clock.now)
+    carried_out_at = models.DateTimeField(_("access ended"), null=True, blank=True)
+    work_reassigned = models.PositiveIntegerField(_("open items reassigned"), default=0)
+
+    class Meta:
+        verbose_name = _("hand-over")
+        verbose_name_plural = _("hand-overs")
+        ordering = ["-effective_at", "-id"]
+
+    def __str__(self):
+        return f"{self.staff} · {self.effective_at:%Y-%m-%d %H:%M}"

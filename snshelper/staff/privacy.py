@@ -1,6 +1,15 @@
-"""Personal data in the staff action log (Django admin's history)."""
+"""Personal data in the staff action log (Django admin's history) and the staff records (P17)."""
 
-from snshelper.privacy.registry import Category, Purpose, not_member_owned, personal_data, sweep
+from snshelper.privacy.registry import (
+    Category,
+    Purpose,
+    not_member_owned,
+    not_personal,
+    owned_by,
+    personal_data,
+    sweep,
+    sweep_with,
+)
 
 for field in ("object_id", "object_repr", "change_message"):
     personal_data(
@@ -16,3 +25,30 @@ not_member_owned(
 )
 
 sweep("admin.LogEntry", rule="staff_audit", since="action_time")
+
+
+# --- Staff lifecycle (P17): pledges, training, hand-overs ----------------------------------------
+# Records about a staff member, kept while they work and 3 years after they leave: the hand-over's
+# sweep counts from its time, and takes the pledges and training sessions with it.
+
+STAFF_RECORD = {"category": Category.USAGE_RECORD, "purpose": Purpose.SECURITY, "retention": "staff_records"}
+
+personal_data("staff.SecurityPledge", "signed_at", **STAFF_RECORD)
+not_personal(
+    "staff.SecurityPledge",
+    "text_hash",
+    reason="A fingerprint of the pledge's text as signed: the same for everyone who signed it.",
+)
+personal_data("staff.TrainingSession", "held_on", **STAFF_RECORD)
+personal_data("staff.TrainingSession", "notes", **{**STAFF_RECORD, "category": Category.FREE_TEXT})
+personal_data("staff.HandOver", "effective_at", **STAFF_RECORD)
+personal_data("staff.HandOver", "open_work_summary", **{**STAFF_RECORD, "category": Category.FREE_TEXT})
+personal_data(
+    "staff.HandOver", "responsibility_statement", **{**STAFF_RECORD, "category": Category.FREE_TEXT}
+)
+for model in ("staff.SecurityPledge", "staff.TrainingSession", "staff.HandOver"):
+    owned_by(model, "staff")
+
+sweep("staff.HandOver", rule="staff_records", since="effective_at")
+sweep_with("staff.SecurityPledge", parent="staff.HandOver", via="staff__hand_over")
+sweep_with("staff.TrainingSession", parent="staff.HandOver", via="staff__hand_over")

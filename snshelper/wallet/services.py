@@ -161,7 +161,13 @@ def create_bank_transfer_top_up(
         raise WalletError(_("Enter when you made the transfer (not a time in the future)."))
     if not payer_name.strip():
         raise WalletError(_("Enter the name on the account you paid from."))
-    checked = uploads.check_upload(slip, allowed=("jpeg", "png", "pdf"), max_bytes=settings.SLIP_MAX_BYTES)
+    checked = uploads.check_upload(
+        slip,
+        allowed=("jpeg", "png", "pdf"),
+        max_bytes=settings.SLIP_MAX_BYTES,
+        purpose="slip",
+        member_id=member.member_id,
+    )
     slip.name = uploads.random_name("slips", checked.kind)
     top_up = TopUp(
         reference=_reference(),
