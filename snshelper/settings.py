@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "snshelper.staff.middleware.StaffMFAMiddleware",
+    "snshelper.staff.access.StaffAccessMiddleware",
     "snshelper.core.public_forms.PublicFormRateLimitMiddleware",
 ]
 

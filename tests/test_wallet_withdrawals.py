@@ -95,7 +95,9 @@ def test_member_page_requests_and_finance_page_pays(client, funded, make_staff):
     client.logout()
     finance, secret = make_staff("finance")
     sign_in(client, finance.email, totp_secret=secret)
-    assert "1234567890" in client.get("/wallet/staff/withdrawals/").content.decode()  # finance sees it
+    assert "1234567890" not in client.get("/wallet/staff/withdrawals/").content.decode()  # masked (P16)
+    revealed = client.post("/wallet/staff/withdrawals/", {"withdrawal": withdrawal.pk, "reason": "Paying it"})
+    assert "1234567890" in revealed.content.decode()  # finance sees it once revealed with a reason
     client.post(f"/wallet/staff/withdrawals/{withdrawal.pk}/", {"action": "pay", "payout_reference": "X1"})
     assert Withdrawal.objects.get().status == Withdrawal.Status.PAID
 

@@ -29,6 +29,7 @@ class StaffAccess(models.Model):
             ("manage_providers", "Manage upstream providers"),
             ("manage_settings", "Manage site settings and announcements"),
             ("manage_staff", "Appoint staff and assign roles"),
+            ("view_reveal_log", "Search the log of personal-data reveals"),
         ]
 
     def __str__(self):
@@ -137,3 +138,59 @@ class HandOver(models.Model):
 
     def __str__(self):
         return f"{self.staff} · {self.effective_at:%Y-%m-%d %H:%M}"
+
+
+# --- Reveals of personal data (P16) --------------------------------------------------------------
+
+REVEAL_LOG_APPEND_ONLY = "The reveal log is append-only: its rows are never changed or removed by hand."
+
+
+class RevealLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError(REVEAL_LOG_APPEND_ONLY)
+
+    def delete(self):
+        raise TypeError(REVEAL_LOG_APPEND_ONLY)
+
+
+class RevealLog(models.Model):
+    """One personal-data field shown in clear to a staff member: who, whose, which field, when, why.
+
+    Written only by ``staff.reveals.reveal``; append-only (the retention sweep removes rows after
+    the ``staff_audit`` period, 2 years); the privacy officer searches it.
+    """
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("whose data"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    field = models.CharField(_("field"), max_length=100, db_index=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    at = models.DateTimeField(_("revealed at"), default=clock.now, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = RevealLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("personal-data reveal")
+        verbose_name_plural = _("personal-data reveals")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.field} · {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(REVEAL_LOG_APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(REVEAL_LOG_APPEND_ONLY)

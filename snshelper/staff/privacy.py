@@ -52,3 +52,22 @@ for model in ("staff.SecurityPledge", "staff.TrainingSession", "staff.HandOver")
 sweep("staff.HandOver", rule="staff_records", since="effective_at")
 sweep_with("staff.SecurityPledge", parent="staff.HandOver", via="staff__hand_over")
 sweep_with("staff.TrainingSession", parent="staff.HandOver", via="staff__hand_over")
+
+
+# --- Reveals of personal data (P16) --------------------------------------------------------------
+# Who saw whose personal data, which field, when and why: a staff audit record, kept 2 years.
+
+STAFF_AUDIT = {"category": Category.USAGE_RECORD, "purpose": Purpose.SECURITY, "retention": "staff_audit"}
+
+personal_data("staff.RevealLog", "at", **STAFF_AUDIT)
+personal_data("staff.RevealLog", "reason", **{**STAFF_AUDIT, "category": Category.FREE_TEXT})
+personal_data("staff.RevealLog", "ip_address", **{**STAFF_AUDIT, "category": Category.ONLINE_IDENTIFIER})
+not_personal(
+    "staff.RevealLog", "field", reason="The name of a field (e.g. wallet.Withdrawal.account_number)."
+)
+not_member_owned(
+    "staff.RevealLog",
+    reason="A record of a staff member's access to data, kept for the privacy officer's review; it stays "
+    "when the member concerned leaves, so their data's use remains accountable for 2 years.",
+)
+sweep("staff.RevealLog", rule="staff_audit", since="at")

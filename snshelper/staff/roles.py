@@ -37,6 +37,7 @@ ROLES: dict[str, set[str]] = {
         "staff.view_login_records",
         "accounts.view_loginrecord",
         "privacy.read_withdrawn_store",
+        "staff.view_reveal_log",
     },
     ADMINISTRATOR: {
         "staff.manage_catalog",

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from snshelper.staff import views
+from snshelper.staff import reveal_views, views
 
 app_name = "staff"
 urlpatterns = [
     path("pledge/", views.pledge_page, name="pledge"),
+    path("reveals/", reveal_views.reveal_log, name="reveals"),
     path("people/", views.people, name="people"),
     path("people/training/new/", views.training_new, name="training_new"),
     path("people/<str:member_id>/hand-over/", views.hand_over_new, name="hand_over_new"),

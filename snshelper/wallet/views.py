@@ -95,15 +95,50 @@ def mark_paid(request, reference):
 
 @permission_required(FINANCE, raise_exception=True)
 def staff_top_ups(request):
+    """Payer names are masked; a POST with a reason reveals one top-up's for this response only
+    (the reveal is logged, P16)."""
+    top_ups = list(selectors.top_ups_to_review())
+    revealed = _reveal(request, top_ups, "top_up", ("wallet.TopUp.payer_name",))
+    for top_up in top_ups:
+        top_up.revealed = revealed.get(top_up.pk)
     return render(
         request,
         "wallet/staff_top_ups.html",
         {
-            "top_ups": selectors.top_ups_to_review(),
+            "top_ups": top_ups,
             "reject_form": RejectForm(),
             "accounts": {a["key"]: a for a in services.bank_accounts()},
         },
     )
+
+
+def _reveal(request, records: list, key: str, fields: tuple[str, ...]) -> dict:
+    """On a POST naming one of ``records`` and a reason: its ``fields`` in clear, each reveal logged."""
+    from snshelper.core.network import client_ip
+    from snshelper.staff import reveals
+
+    if request.method != "POST":
+        return {}
+    record = next((r for r in records if str(r.pk) == request.POST.get(key)), None)
+    if record is None:
+        raise Http404
+    try:
+        return {
+            record.pk: {
+                field.rpartition(".")[2]: reveals.reveal(
+                    staff=request.user,
+                    member=record.member,
+                    field=field,
+                    reason=request.POST.get("reason", ""),
+                    record=record,
+                    ip_address=client_ip(request),
+                )
+                for field in fields
+            }
+        }
+    except reveals.RevealRefused as error:
+        messages.error(request, str(error.message))
+        return {}
 
 
 @permission_required(FINANCE, raise_exception=True)
@@ -186,9 +221,18 @@ def withdraw(request):
 PAYOUTS = "staff.pay_refunds"
 
 
+REVEALED_BANK_FIELDS = ("wallet.Withdrawal.account_holder", "wallet.Withdrawal.account_number")
+
+
 @permission_required(PAYOUTS, raise_exception=True)
 def staff_withdrawals(request):
-    return render(request, "wallet/staff_withdrawals.html", {"withdrawals": selectors.withdrawals_to_pay()})
+    """Bank details are masked; a POST with a reason reveals one withdrawal's for this response only
+    (each field revealed is logged, P16)."""
+    withdrawals = list(selectors.withdrawals_to_pay())
+    revealed = _reveal(request, withdrawals, "withdrawal", REVEALED_BANK_FIELDS)
+    for withdrawal in withdrawals:
+        withdrawal.revealed = revealed.get(withdrawal.pk)
+    return render(request, "wallet/staff_withdrawals.html", {"withdrawals": withdrawals})
 
 
 @permission_required(PAYOUTS, raise_exception=True)

@@ -1,0 +1,105 @@
+"""Revealing masked personal data to staff (P16): personal data on staff pages is masked until a
+staff member whose role ``access.FIELDS`` names reveals it, with a reason; each reveal writes exactly
+one ``RevealLog`` row (who, whose data, which field, when, why) and nothing else shows the value."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from snshelper.core import clock
+from snshelper.core.errors import DomainError
+from snshelper.staff import access, selectors
+from snshelper.staff.models import RevealLog
+
+MASK = "•"
+
+
+class RevealRefused(DomainError):
+    message = _("This personal data cannot be shown to you.")
+
+
+class NotPermitted(RevealRefused):
+    message = _("Your role may not see this personal data.")
+
+
+class PledgeOrAccessMissing(RevealRefused):
+    message = _("Personal data opens only to current staff who have signed the security pledge in force.")
+
+
+class ReasonRequired(RevealRefused):
+    message = _("Say why you need to see this personal data.")
+
+
+class UnknownField(RevealRefused):
+    message = _("This field cannot be revealed.")
+
+
+def _field_name(field: str, record) -> str:
+    label, _dot, name = field.rpartition(".")
+    if label != record._meta.label:
+        raise UnknownField
+    return name
+
+
+def reveal(*, staff, member, field: str, reason: str, record, ip_address: str | None = None) -> str:
+    """The clear value of ``field`` ("app_label.Model.field") on ``record``, which holds ``member``'s
+    data. Refused unless the role may reveal the field, the staff member may open personal data at
+    all (pledge signed, not departed) and a reason is given; a refusal writes nothing."""
+    if field not in access.FIELDS:
+        raise UnknownField
+    name = _field_name(field, record)
+    if not selectors.may_open_personal_data(staff):
+        raise PledgeOrAccessMissing
+    if not access.may_reveal(staff, field):
+        raise NotPermitted
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired
+    RevealLog.objects.create(
+        staff=staff, member=member, field=field, reason=reason[:300], at=clock.now(), ip_address=ip_address
+    )
+    return getattr(record, name)
+
+
+def mask(value, kind: str = "text") -> str:
+    """A value as staff see it before a reveal: an account number keeps its last 4 digits, a phone
+    number its first 2 and last 3, an email its first letter and domain, other text its first letter."""
+    value = str(value or "")
+    if not value:
+        return ""
+    if kind == "account":
+        return f"{MASK * 4} {value[-4:]}" if len(value) > 4 else MASK * 4
+    if kind == "phone":
+        return value[:2] + MASK * (len(value) - 5) + value[-3:] if len(value) > 6 else MASK * 4
+    if kind == "email" and "@" in value:
+        local, _at, domain = value.partition("@")
+        return f"{local[:1]}{MASK * 3}@{domain}"
+    return value[:1] + MASK * 3
+
+
+def search(
+    *,
+    staff_id: str = "",
+    member_id: str = "",
+    field: str = "",
+    since: date | None = None,
+    until: date | None = None,
+):
+    """Reveal-log rows for the privacy officer, newest first, narrowed by what is given."""
+    rows = RevealLog.objects.select_related("staff", "member")
+    if staff_id:
+        rows = rows.filter(staff__member_id__iexact=staff_id.strip())
+    if member_id:
+        rows = rows.filter(member__member_id__iexact=member_id.strip())
+    if field:
+        rows = rows.filter(field=field)
+    if since:
+        rows = rows.filter(at__gte=_midnight(since))
+    if until:
+        rows = rows.filter(at__lt=_midnight(until) + timedelta(days=1))
+    return rows.order_by("-at", "-id")
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
