@@ -172,7 +172,19 @@ def test_member_asks_a_correction_through_the_pages_and_the_officer_carries_it_o
     client.logout()
     sign_in(client, staff.email, totp_secret=secret)
     page = client.get(f"/staff/privacy/requests/{data_request.pk}/").content.decode()
-    assert "https://instagram.com/somchai.shop" in page and "https://instagram.com/somchai.new" in page
+    assert (
+        "https://instagram.com/somchai.shop" not in page and "https://instagram.com/somchai.new" not in page
+    )
+    shown = client.post(
+        f"/staff/privacy/requests/{data_request.pk}/", {"action": "reveal", "reason": "Deciding request"}
+    ).content.decode()  # masked until revealed with a reason, and each reveal logged (P16)
+    assert "https://instagram.com/somchai.shop" in shown and "https://instagram.com/somchai.new" in shown
+    from snshelper.staff.models import RevealLog
+
+    assert sorted(RevealLog.objects.values_list("field", flat=True)) == [
+        "orders.Order.link",
+        "privacy.DataSubjectRequest.requested_value",
+    ]
     client.post(f"/staff/privacy/requests/{data_request.pk}/", {"action": "carry_out", "answer": "Fixed."})
     order.refresh_from_db()
     assert order.link == "https://instagram.com/somchai.new"

@@ -366,14 +366,25 @@ def test_no_flag_once_the_five_years_are_over(client, settled, clock):
 @pytest.mark.parametrize("role", [roles.MARKETING, roles.FINANCE, roles.SUPPORT, roles.ADMINISTRATOR])
 def test_only_the_privacy_officer_reads_the_withdrawn_store(client, settled, make_staff, role):
     withdrawal.withdraw(member=settled)
-    url = f"/staff/privacy/withdrawn/?member_id={settled.member_id}"
+    url = "/staff/privacy/withdrawn/"
+    opening = {"member_id": settled.member_id, "reason": "Chargeback dispute 7/2569"}
     staff, secret = make_staff(role, email=f"{role}-reader@example.test")
     sign_in(client, staff.email, totp_secret=secret)
-    assert client.get(url).status_code == 403
+    assert client.post(url, opening).status_code == 403
 
     officer, secret = make_staff(roles.PRIVACY_OFFICER)
     officer_client = client.__class__()
     sign_in(officer_client, officer.email, totp_secret=secret)
-    page = officer_client.get(url).content.decode()
+    refused = officer_client.post(url, {**opening, "reason": ""}).content.decode()
+    assert EMAIL not in refused  # opened only with a reason
+    page = officer_client.post(url, opening).content.decode()
     assert f'data-testid="kept-{settled.member_id}"' in page and EMAIL in page and PHONE in page
-    assert EMAIL not in officer_client.get("/staff/privacy/withdrawn/").content.decode()  # by member ID only
+    assert EMAIL not in officer_client.get(url).content.decode()  # by member ID only
+    from snshelper.staff.models import RevealLog
+
+    (logged,) = RevealLog.objects.all()  # the opening is a logged reveal (P16)
+    assert (logged.staff, logged.field, logged.reason) == (
+        officer,
+        "privacy.WithdrawnMember.kept",
+        "Chargeback dispute 7/2569",
+    )

@@ -115,11 +115,21 @@ def test_a_reveal_without_a_reason_is_refused(finance, withdrawal, reason):
 
 
 def test_a_field_outside_the_matrix_or_of_another_record_is_refused(finance, withdrawal):
-    with pytest.raises(reveals.UnknownField):
-        _reveal(finance, withdrawal, field="wallet.Withdrawal.bank_name")
+    with pytest.raises(reveals.NotPermitted):  # personal, but not finance's to reveal
+        _reveal(finance, withdrawal, field="wallet.Withdrawal.reject_reason")
+    with pytest.raises(reveals.UnknownField):  # not personal data at all
+        _reveal(finance, withdrawal, field="wallet.Withdrawal.reference")
     with pytest.raises(reveals.UnknownField):
         _reveal(finance, withdrawal, field="wallet.RefundBankAccount.account_number")
     assert RevealLog.objects.count() == 0
+
+
+def test_the_privacy_officer_may_reveal_any_registered_field_and_only_that(make_staff, withdrawal):
+    officer, _secret = make_staff(roles.PRIVACY_OFFICER)
+    assert _reveal(officer, withdrawal, field="wallet.Withdrawal.reject_reason", reason="Complaint 12") == ""
+    with pytest.raises(reveals.UnknownField):
+        _reveal(officer, withdrawal, field="wallet.Withdrawal.reference")
+    assert RevealLog.objects.count() == 1
 
 
 def test_log_rows_cannot_be_changed_or_removed_through_the_orm(finance, withdrawal):
@@ -253,3 +263,44 @@ def test_only_the_privacy_officer_opens_the_reveal_log(client, make_staff, role)
     staff, secret = make_staff(role)
     sign_in(client, staff.email, totp_secret=secret)
     assert client.get("/staff/reveals/").status_code == 403
+
+
+def test_the_django_admin_shows_no_members_email_and_masks_login_addresses(client, make_staff, member):
+    from snshelper.accounts.models import LoginRecord
+
+    LoginRecord.objects.create(member=member, ip_address="203.0.113.77", result="success")
+    admin_staff, secret = make_staff(roles.ADMINISTRATOR)
+    sign_in(client, admin_staff.email, totp_secret=secret)
+    change = client.get(f"/admin/accounts/member/{member.pk}/change/").content.decode()
+    assert member.member_id in change and member.email not in change and member.name not in change
+    client.logout()
+    officer, secret = make_staff(roles.PRIVACY_OFFICER)
+    sign_in(client, officer.email, totp_secret=secret)
+    records = client.get("/admin/accounts/loginrecord/")
+    assert records.status_code == 200 and "203.0.113.77" not in records.content.decode()
+
+
+def test_the_privacy_officer_reviews_each_month_who_revealed_what(
+    client, finance, withdrawal, start, make_staff
+):
+    from datetime import date
+
+    _reveal(finance, withdrawal)
+    _reveal(finance, withdrawal, field="wallet.Withdrawal.account_holder")
+    start.travel_to(datetime(2026, 3, 2, 15, 0, tzinfo=UTC))  # 22:00 in Bangkok
+    _reveal(finance, withdrawal, reason="Late payout")
+    start.travel_to(datetime(2026, 4, 1, 3, 0, tzinfo=UTC))  # next month: not in March's review
+    _reveal(finance, withdrawal, reason="April payout")
+
+    (line,) = reveals.monthly_report(date(2026, 3, 1))
+    assert (line.staff_id, line.reveals, line.members, line.outside_hours) == (finance.member_id, 3, 1, 1)
+    assert line.fields == ["wallet.Withdrawal.account_holder", "wallet.Withdrawal.account_number"]
+
+    officer, secret = make_staff(roles.PRIVACY_OFFICER)
+    sign_in(client, officer.email, totp_secret=secret)
+    page = client.get("/staff/reveals/report/?month=2026-03", **EN).content.decode()
+    assert finance.member_id in page and 'data-testid="reveal-report"' in page
+    assert (
+        "No personal data was revealed"
+        in client.get("/staff/reveals/report/?month=2026-01", **EN).content.decode()
+    )

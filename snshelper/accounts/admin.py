@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from snshelper.accounts.models import LoginRecord, Member
 
@@ -8,10 +9,10 @@ class MemberAdmin(admin.ModelAdmin):
     list_display = ["member_id", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_active", "groups"]
     search_fields = ["member_id"]
+    # No name, email or phone here: administrators manage accounts and roles, and read personal
+    # data only through the reveal rule of the staff pages (P16).
     fields = [
         "member_id",
-        "name",
-        "email",
         "language",
         "is_staff",
         "is_active",
@@ -30,9 +31,18 @@ class MemberAdmin(admin.ModelAdmin):
 
 @admin.register(LoginRecord)
 class LoginRecordAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "member", "result", "ip_address"]
+    # The address and browser stay masked here: no reveal is logged in the admin (P16).
+    list_display = ["created_at", "member", "result", "masked_ip"]
     list_filter = ["result"]
     search_fields = ["member__member_id"]
+    fields = ["created_at", "member", "result", "masked_ip"]
+    readonly_fields = fields
+
+    @admin.display(description=_("IP address"))
+    def masked_ip(self, record):
+        from snshelper.staff.reveals import mask
+
+        return mask(record.ip_address or "")
 
     def has_add_permission(self, request):
         return False

@@ -45,15 +45,14 @@ def member_privacy(member) -> dict:
     }
 
 
-def current_value(data_request: DataSubjectRequest) -> str | None:
-    """The value the request is about, as held now (for the officer deciding)."""
+def target_record(data_request: DataSubjectRequest):
+    """The member's record the request is about (None for a request about all their data)."""
     if not data_request.target:
         return None
     from snshelper.privacy import registry
 
-    label, field = data_request.target.rsplit(".", 1)
+    label, _field = data_request.target.rsplit(".", 1)
     rows = registry.member_rows(label, data_request.member)
     if data_request.target_id:
         rows = rows.filter(pk=data_request.target_id)
-    row = rows.first()
-    return None if row is None else str(getattr(row, field))
+    return rows.first()

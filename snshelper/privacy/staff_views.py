@@ -34,7 +34,11 @@ def desk(request):
 @permission_required(HANDLE, raise_exception=True)
 def request_detail(request, pk: int):
     data_request = get_object_or_404(DataSubjectRequest.objects.select_related("member"), pk=pk)
-    if request.method == "POST":
+    record = selectors.target_record(data_request)
+    revealed = {}
+    if request.method == "POST" and request.POST.get("action") == "reveal":
+        revealed = _reveal_request_data(request, data_request, record)
+    elif request.method == "POST":
         try:
             if request.POST.get("action") == "refuse":
                 requests.refuse(
@@ -61,11 +65,39 @@ def request_detail(request, pk: int):
         "privacy/staff/request.html",
         {
             "item": data_request,
-            "current": selectors.current_value(data_request),
+            "has_current": record is not None,
+            "revealed": revealed,
             "grounds": RefusalGround.choices,
             "steps": data_request.steps.select_related("actor"),
         },
     )
+
+
+def _reveal_request_data(request, data_request, record) -> dict:
+    """The value held now and the value asked for, in clear for this response, each reveal logged (P16)."""
+    from snshelper.core.network import client_ip
+    from snshelper.staff import reveals
+
+    shown = {}
+    asks = []
+    if record is not None:
+        asks.append(("current", data_request.target, record))
+    if data_request.kind == DataSubjectRequest.Kind.CORRECT:
+        asks.append(("requested", "privacy.DataSubjectRequest.requested_value", data_request))
+    try:
+        for key, field, holder in asks:
+            shown[key] = reveals.reveal(
+                staff=request.user,
+                member=data_request.member,
+                field=field,
+                reason=request.POST.get("reason", ""),
+                record=holder,
+                ip_address=client_ip(request),
+            )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return {}
+    return shown
 
 
 @permission_required(HANDLE, raise_exception=True)

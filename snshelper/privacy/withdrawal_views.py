@@ -70,13 +70,23 @@ def goodbye(request):
 
 @permission_required(READ_STORE, raise_exception=True)
 def store(request):
-    member_id = request.GET.get("member_id", "").strip()
+    """Opened by member ID with a reason; each document opened is a logged reveal (P16)."""
+    member_id = request.POST.get("member_id", "").strip() if request.method == "POST" else ""
+    entries = []
+    if member_id:
+        try:
+            entries = withdrawn_selectors.open_kept(
+                member_id=member_id, staff=request.user, reason=request.POST.get("reason", "")
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
     return render(
         request,
         "privacy/withdrawal/store.html",
         {
             "member_id": member_id,
-            "entries": withdrawn_selectors.kept_for(member_id),
+            "reason": request.POST.get("reason", ""),
+            "entries": entries,
             "size": withdrawn_selectors.store_size(),
         },
     )

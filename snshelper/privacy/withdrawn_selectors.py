@@ -21,15 +21,20 @@ class KeptEntry:
         return json.dumps(self.document, ensure_ascii=False, indent=2)
 
 
-def kept_for(member_id: str) -> list[KeptEntry]:
-    """The store's entries for one member ID, their kept documents opened."""
+def open_kept(*, member_id: str, staff, reason: str) -> list[KeptEntry]:
+    """The kept documents of one member ID, each opening logged as a reveal with its reason."""
+    from snshelper.accounts.models import Member
+    from snshelper.staff import reveals
+
     member_id = (member_id or "").strip().upper()
-    if not member_id:
-        return []
-    return [
-        KeptEntry(entry, json.loads(entry.kept))
-        for entry in WithdrawnMember.objects.filter(member_id=member_id)
-    ]
+    member = Member.objects.filter(member_id=member_id).first()
+    opened = []
+    for entry in WithdrawnMember.objects.filter(member_id=member_id):
+        kept = reveals.reveal(
+            staff=staff, member=member, field="privacy.WithdrawnMember.kept", reason=reason, record=entry
+        )
+        opened.append(KeptEntry(entry, json.loads(kept)))
+    return opened
 
 
 def store_size() -> int:

@@ -35,6 +35,7 @@ PAGES: dict[str, frozenset[str]] = {
     "staff:hand_over_new": _ADMIN,
     # The privacy officer searches the reveal log (P16).
     "staff:reveals": _PRIVACY,
+    "staff:reveals_report": _PRIVACY,
     # Marketing fulfils orders: link and quantity, the member's ID only.
     "orders_staff:queue": _MARKETING,
     "orders_staff:act": _MARKETING,
@@ -111,8 +112,27 @@ def may_open(user, url_name: str) -> bool:
     return bool(roles_of(user) & PAGES.get(url_name, frozenset()))
 
 
+def _registered(field: str) -> bool:
+    from snshelper.privacy import registry
+
+    label, _dot, name = field.rpartition(".")
+    return registry.declaration(label, name) is not None
+
+
+def revealers(field: str) -> frozenset[str]:
+    """Roles that may reveal ``field``: those FIELDS names, and for any other registered personal
+    field the privacy officer alone (requests, disclosures and breaches may concern any field)."""
+    if field in FIELDS:
+        return FIELDS[field]
+    return _PRIVACY if _registered(field) else frozenset()
+
+
+def revealable(field: str) -> bool:
+    return bool(revealers(field))
+
+
 def may_reveal(user, field: str) -> bool:
-    return bool(roles_of(user) & FIELDS.get(field, frozenset()))
+    return bool(roles_of(user) & revealers(field))
 
 
 def _walk(patterns, prefix: str = "", namespace: str = ""):

@@ -1,12 +1,17 @@
-"""The privacy officer's search of the personal-data reveal log (P16)."""
+"""The privacy officer's search of the personal-data reveal log and its monthly review (P16)."""
+
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.core import clock
 from snshelper.staff import access, reveals
+from snshelper.staff.models import RevealLog
 
 VIEW_LOG = "staff.view_reveal_log"
 
@@ -20,7 +25,9 @@ class RevealSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = [("", _("Any field"))] + [(key, key) for key in sorted(access.FIELDS)]
+        logged = RevealLog.objects.values_list("field", flat=True).distinct()
+        fields = sorted(set(access.FIELDS) | set(logged))
+        self.fields["field"].choices = [("", _("Any field"))] + [(key, key) for key in fields]
 
 
 @permission_required(VIEW_LOG, raise_exception=True)
@@ -31,3 +38,19 @@ def reveal_log(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "staff/reveals.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@permission_required(VIEW_LOG, raise_exception=True)
+def reveal_report(request):
+    """The monthly review of the reveal log; the previous month unless ``?month=YYYY-MM``."""
+    today = timezone.localdate(clock.now())
+    previous = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    try:
+        month = datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        month = previous
+    return render(
+        request,
+        "staff/reveals_report.html",
+        {"month": month, "lines": reveals.monthly_report(month), "month_value": month.strftime("%Y-%m")},
+    )

@@ -2,6 +2,7 @@
 staff member whose role ``access.FIELDS`` names reveals it, with a reason; each reveal writes exactly
 one ``RevealLog`` row (who, whose data, which field, when, why) and nothing else shows the value."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
@@ -46,7 +47,7 @@ def reveal(*, staff, member, field: str, reason: str, record, ip_address: str | 
     """The clear value of ``field`` ("app_label.Model.field") on ``record``, which holds ``member``'s
     data. Refused unless the role may reveal the field, the staff member may open personal data at
     all (pledge signed, not departed) and a reason is given; a refusal writes nothing."""
-    if field not in access.FIELDS:
+    if not access.revealable(field):
         raise UnknownField
     name = _field_name(field, record)
     if not selectors.may_open_personal_data(staff):
@@ -103,3 +104,36 @@ def search(
 
 def _midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@dataclass(frozen=True)
+class MonthlyLine:
+    staff_id: str
+    reveals: int
+    members: int
+    fields: list[str]
+    outside_hours: int  # before 08:00 or from 20:00, Bangkok time
+
+
+def monthly_report(month: date) -> list[MonthlyLine]:
+    """The privacy officer's monthly review (P16): for each staff member, how many reveals, of how
+    many members' data, which fields, and how many outside working hours; the busiest first."""
+    start = _midnight(month.replace(day=1))
+    end = _midnight((month.replace(day=28) + timedelta(days=4)).replace(day=1))
+    lines: dict[str, dict] = {}
+    for staff_id, member_pk, field, at in RevealLog.objects.filter(at__gte=start, at__lt=end).values_list(
+        "staff__member_id", "member_id", "field", "at"
+    ):
+        line = lines.setdefault(staff_id, {"reveals": 0, "members": set(), "fields": set(), "outside": 0})
+        line["reveals"] += 1
+        line["members"].add(member_pk)
+        line["fields"].add(field)
+        if not 8 <= timezone.localtime(at).hour < 20:
+            line["outside"] += 1
+    return sorted(
+        (
+            MonthlyLine(staff_id, v["reveals"], len(v["members"]), sorted(v["fields"]), v["outside"])
+            for staff_id, v in lines.items()
+        ),
+        key=lambda line: (-line.reveals, line.staff_id),
+    )

@@ -46,6 +46,9 @@ def test_officer_carries_out_a_correction_answers_a_complaint_and_records_a_disc
         desk.shot("desk-overdue")
 
         page.get_by_role("link", name=f"#{correction.pk}").click()
+        assert "somchai" not in page.get_by_test_id("current-value").inner_text()  # masked (P16)
+        page.get_by_label("Why do you need to see this personal data?").fill("Deciding the correction")
+        page.get_by_test_id("reveal").click()
         assert page.get_by_test_id("current-value").inner_text() == "https://www.instagram.com/somchai.shop/"
         assert (
             page.get_by_test_id("requested-value").inner_text() == "https://www.instagram.com/somchai.store/"
@@ -146,6 +149,7 @@ def test_officer_holds_a_members_records_reads_the_destruction_log_and_checks_a_
         desk.shot("matches")
         page.goto("/staff/privacy/withdrawn/")
         page.get_by_label("Member ID").fill(leaver.member_id)
+        page.get_by_label("Why do you need to see this personal data?").fill("Checking a returning sign-up")
         page.get_by_role("button", name="Open").click()
         kept = page.get_by_test_id(f"kept-{leaver.member_id}").inner_text()
         assert "leaver@example.test" in kept and "Leaving Member" in kept
