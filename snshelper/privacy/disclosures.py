@@ -110,10 +110,6 @@ def record_disclosure(
     return disclosure
 
 
-def disclosures_of(member) -> list[Disclosure]:
-    return list(Disclosure.objects.filter(members=member).order_by("-disclosed_at"))
-
-
 def notify_correction(*, request: DataSubjectRequest) -> list[CorrectionNotice]:
     """After a correction is done, one notice to each earlier recipient of that field (P11)."""
     notices = []

@@ -259,13 +259,5 @@ def refuse(*, request: DataSubjectRequest, by, ground: str, reason: str) -> Data
     return request
 
 
-@transaction.atomic
-def lift_suspension(*, member, by) -> int:
-    """Processing resumes (the member asked, or the reason ended)."""
-    return ProcessingSuspension.objects.filter(member=member, lifted_at__isnull=True).update(
-        lifted_at=clock.now()
-    )
-
-
 def processing_suspended(member) -> bool:
     return ProcessingSuspension.objects.filter(member=member, lifted_at__isnull=True).exists()
