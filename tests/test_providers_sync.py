@@ -1,18 +1,20 @@
 """Status sync details, refill and cancel requests passed on to the provider, providers that
 answer in their own dialect, and the staff pages that show all of it."""
 
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from snshelper.orders import services as orders
-from snshelper.orders.models import CancelRequest, RefillStatus
+from snshelper.orders.models import ACTIVE, CancelRequest, Order, RefillStatus
 from snshelper.orders.services import OrderRequest
 from snshelper.providers import forwarding
 from snshelper.providers import services as provider_services
 from snshelper.providers.models import Forwarding, ProviderCall
 from snshelper.providers.simulator import ProviderSimulator
+from snshelper.wallet.models import LedgerTransaction
 from tests.conftest import sign_in
 from tests.providers_fixtures import SIM_KEY, _category, an_instagram_link
 
@@ -273,3 +275,161 @@ def test_administrator_maps_one_of_our_services_to_the_provider_and_back(
     ours.refresh_from_db()
     assert not ours.by_provider and ours.provider_service is None
     assert not Forwarding.objects.filter(pk=place(funded, ours, 2).pk).exists()
+
+
+# --- Writing what the provider said: many calls a transaction, each order once ---------------
+
+
+def many_orders(provider, count, *, members):
+    from snshelper.wallet import services as wallet
+
+    service = sold_as(provider, "102", one_active_order_per_link=False)
+    for member in members:
+        wallet.credit_top_up(member=member, amount=Decimal("1000000"), idempotency_key=f"more:{member.pk}")
+    return [
+        orders.place_order(
+            member=members[n % len(members)],
+            request=OrderRequest(service.pk, an_instagram_link(n), service.min_quantity),
+        )
+        for n in range(count)
+    ]
+
+
+def statements_of(queries, text):
+    return sum(1 for q in queries.captured_queries if text in q["sql"])
+
+
+def test_the_answers_of_several_calls_are_written_in_one_transaction(make_member, provider, simulator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    placed = many_orders(provider, 100, members=[make_member() for _ in range(3)])
+    forwarding.forward_due()
+    simulator.advance(24 * 3600)  # every order finishes: Completed, Partial or Canceled
+    calls = simulator.calls("status")
+    with CaptureQueriesContext(connection) as queries:
+        result = forwarding.sync_statuses(provider, batch=10)
+    assert simulator.calls("status") - calls == result.calls == 10
+    assert max(simulator.status_batch_sizes()) <= 10
+    assert result.changed == 100
+    # One read of the forwarded orders, one write (a locked read of the orders, one insert of
+    # their transitions, ...), whatever the number of calls.
+    assert statements_of(queries, 'FROM "providers_forwarding"') == 1
+    assert statements_of(queries, 'FROM "orders_order"') == 1
+    assert statements_of(queries, 'INSERT INTO "orders_ordertransition"') == 1
+    assert len(queries.captured_queries) <= 20, [q["sql"][:80] for q in queries.captured_queries]
+    refunded = [o for o in placed if Order.objects.get(pk=o.pk).refunded > 0]
+    assert refunded and LedgerTransaction.objects.filter(kind="order_refund").count() == len(refunded)
+
+
+def test_a_sync_writes_per_write_orders_a_transaction(make_member, provider, simulator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    many_orders(provider, 100, members=[make_member()])
+    forwarding.forward_due()
+    simulator.advance(24 * 3600)
+    with CaptureQueriesContext(connection) as queries:
+        result = forwarding.sync_statuses(provider, batch=25, per_write=50)
+    assert (result.calls, result.changed) == (4, 100)
+    assert statements_of(queries, 'FROM "providers_forwarding"') == 3  # 50, 50, and none left
+    assert statements_of(queries, 'FROM "orders_order"') == 2  # two writes
+    assert statements_of(queries, 'INSERT INTO "orders_ordertransition"') == 2
+
+
+def test_a_failed_call_leaves_its_orders_for_the_next_sync_and_writes_the_others(
+    make_member, provider, simulator
+):
+    placed = many_orders(provider, 30, members=[make_member()])
+    forwarding.forward_due()
+    simulator.advance(24 * 3600)
+    simulator.force("http_5xx")  # the first status call of the sync fails
+    result = forwarding.sync_statuses(provider, batch=10)
+    assert (result.calls, result.failed_calls, result.changed) == (3, 1, 20)
+    assert Order.objects.filter(pk__in=[o.pk for o in placed], status__in=ACTIVE).count() == 10
+    forwarding.sync_statuses(provider, batch=10)
+    assert not Order.objects.filter(pk__in=[o.pk for o in placed], status__in=ACTIVE).exists()
+
+
+def _race(work, threads):
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(threads))
+    outcomes = []
+
+    def run(argument):
+        try:
+            barrier.wait()
+            outcomes.append(work(argument))
+        except Exception as error:  # collected and asserted on below
+            outcomes.append(error)
+        finally:
+            connections.close_all()
+
+    running = [threading.Thread(target=run, args=(argument,)) for argument in threads]
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join(timeout=120)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_syncs_racing_each_other_and_staff_move_each_order_once_and_refund_once(
+    make_member, make_staff, provider, simulator
+):
+    """Four syncs of the same provider at once, while staff cancel some of its orders by hand:
+    every order ends with one final transition, and a refund at most once (PostgreSQL row locks)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row-lock races need PostgreSQL")
+    from snshelper.orders import errors as order_errors
+    from snshelper.wallet import selectors as wallet_selectors
+    from snshelper.wallet.models import LedgerAccount, LedgerEntry
+
+    members = [make_member() for _ in range(3)]
+    placed = many_orders(provider, 120, members=members)
+    forwarding.forward_due()
+    simulator.advance(24 * 3600)
+    staff, _ = make_staff("marketing")
+    by_hand = placed[::12]
+
+    def work(who):
+        if who == "staff":
+            canceled = 0
+            for order in by_hand:
+                try:
+                    orders.transition(order=order, to="Canceled", by=staff, reason="Member asked")
+                    canceled += 1
+                except order_errors.TransitionNotAllowed:
+                    pass  # the provider's word came first
+            return canceled
+        return forwarding.sync_statuses(provider, batch=20, per_write=60)
+
+    outcomes = _race(work, ["staff", "sync", "sync", "sync", "sync"])
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    by_staff = next(o for o in outcomes if isinstance(o, int))
+    # Each order the staff did not cancel moved once by a sync (a canceled one may get its counts).
+    assert sum(o.changed for o in outcomes if not isinstance(o, int)) >= len(placed) - by_staff
+    finals = {"Completed", "Partial", "Canceled"}
+    refunds = Counter(
+        LedgerTransaction.objects.filter(kind="order_refund").values_list("idempotency_key", flat=True)
+    )
+    assert all(n == 1 for n in refunds.values())
+    for order in Order.objects.filter(pk__in=[o.pk for o in placed]):
+        assert order.status in finals
+        moves = list(order.transitions.values_list("from_status", "to_status"))
+        assert len([m for m in moves if m[1] in finals]) == 1, (order.pk, moves)
+        paid = sum(
+            LedgerEntry.objects.filter(
+                transaction__idempotency_key=f"order:{order.pk}:refund", account__kind="member_wallet"
+            ).values_list("amount", flat=True),
+            Decimal(0),
+        )
+        assert paid == order.refunded
+        assert (order.status == "Completed") == (order.refunded == 0)
+    for account in LedgerAccount.objects.filter(kind=LedgerAccount.Kind.MEMBER_WALLET):
+        assert account.balance == wallet_selectors.balance_from_entries(account) >= 0

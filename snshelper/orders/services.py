@@ -311,57 +311,84 @@ def _provider_target(order: Order, update: StatusUpdate) -> tuple[str, int | Non
 @transaction.atomic(savepoint=False)  # all or nothing with the caller's batch
 def apply_provider_statuses(updates: list[StatusUpdate], *, reason: str = "Provider status") -> int:
     """Apply a batch of provider reports through the state machine; returns how many orders
-    changed. A fixed number of queries for the whole batch: one lock, one update of the orders,
-    one insert of their transitions, and for the Partial and Canceled ones their refunds posted
-    together (each exactly once, under the same key ``transition`` would use). A report the table
-    does not allow (a final order said to be running again) is ignored, and so is a Partial
-    without a usable remains (left for staff)."""
+    changed.
+
+    The same statements for a batch of ten orders or a thousand (a status sync writes the
+    answers of several provider calls at once): one locked read of the orders, in primary-key
+    order, one update of them, one insert of their transitions (who: the provider, when, why, the
+    counts), then the Partial and Canceled refunds posted together (``wallet.refund_many``: each
+    exactly once, under the key ``transition`` would use, on row-locked wallets; orders before
+    wallets, as ``transition`` locks them: no deadlock). A report the table does not allow (a
+    final order said to be running again) is ignored, and so is a Partial without a usable
+    remains (left for staff)."""
     if not updates:
         return 0
-    locked = {o.pk: o for o in Order.objects.select_for_update().filter(pk__in=[u.order_id for u in updates])}
+    locked = {
+        order.pk: order
+        for order in Order.objects.select_for_update()
+        .filter(pk__in=[u.order_id for u in updates])
+        .only("id", "member_id", "quantity", "runs", "charge", "refunded", "status", "start_count", "remains")
+        .order_by("pk")
+    }
     now, changed, history, refunds = clock.now(), [], [], []
     for update in updates:
         order = locked.get(update.order_id)
         if order is None:
             continue
-        status, remains = _provider_target(order, update)
-        remains = remains if remains is not None else order.remains
-        start_count = update.start_count if update.start_count is not None else order.start_count
-        if status == order.status:
-            if (start_count, remains) != (order.start_count, order.remains):
-                order.start_count, order.remains, order.updated_at = start_count, remains, now
-                changed.append(order)
+        moved = _provider_move(order, update, now, reason)
+        if moved is None:
             continue
-        if status not in TRANSITIONS[order.status]:
-            continue
-        if status == Status.PARTIAL and (remains is None or not 0 < remains < order.total_quantity):
-            continue
-        if status == Status.CANCELED:
-            remains = order.total_quantity
-        amount = refund_due(order, status, remains)
-        if amount > 0:
-            refunds.append(
-                (order.member_id, amount, f"order:{order.pk}:refund", f"Order #{order.pk} {status}")
-            )
-            order.refunded += amount
-        history.append(
-            OrderTransition(
-                order=order,
-                from_status=order.status,
-                to_status=status,
-                reason=reason,
-                start_count=start_count,
-                remains=remains,
-                at=now,
-            )
-        )
-        order.status, order.start_count, order.remains, order.updated_at = status, start_count, remains, now
         changed.append(order)
+        if moved.transition is not None:
+            history.append(moved.transition)
+        if moved.refund > 0:
+            key, memo = f"order:{order.pk}:refund", f"Order #{order.pk} {order.status}"
+            refunds.append((order.member_id, moved.refund, key, memo))
     if changed:
-        wallet.refund_many(refunds)
         update_rows(Order, changed, ["status", "start_count", "remains", "refunded", "updated_at"])
         OrderTransition.objects.bulk_create(history)
+        wallet.refund_many(refunds)  # last: members' wallets stay locked only for the ledger's part
     return len(changed)
+
+
+@dataclass(frozen=True)
+class _Move:
+    transition: OrderTransition | None  # None: the same status, new counts
+    refund: Decimal = Decimal(0)
+
+
+def _provider_move(order: Order, update: StatusUpdate, now, reason: str) -> _Move | None:
+    """What one report changes on a locked order (``order`` is updated in place), or None."""
+    status, remains = _provider_target(order, update)
+    remains = remains if remains is not None else order.remains
+    start_count = update.start_count if update.start_count is not None else order.start_count
+    if status == order.status:
+        if (start_count, remains) == (order.start_count, order.remains):
+            return None
+        order.start_count, order.remains, order.updated_at = start_count, remains, now
+        return _Move(transition=None)
+    if status not in TRANSITIONS[order.status]:
+        return None
+    if status == Status.PARTIAL and (remains is None or not 0 < remains < order.total_quantity):
+        return None
+    if status == Status.CANCELED:
+        remains = order.total_quantity
+    amount = refund_due(order, status, remains)
+    order.refunded += amount
+    moved = _Move(
+        transition=OrderTransition(
+            order=order,
+            from_status=order.status,
+            to_status=status,
+            reason=reason,
+            start_count=start_count,
+            remains=remains,
+            at=now,
+        ),
+        refund=amount,
+    )
+    order.status, order.start_count, order.remains, order.updated_at = status, start_count, remains, now
+    return moved
 
 
 def _count(value, *, required: bool) -> int | None:

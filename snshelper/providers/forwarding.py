@@ -340,10 +340,23 @@ class SyncResult:
     errors: list[str] = field(default_factory=list)
 
 
-def sync_statuses(provider: Provider, *, batch: int | None = None) -> SyncResult:
+# Orders a write transaction takes: the answers of this many orders' calls (100 ids each) are
+# written together. Each write is a locked read of the orders, an update of them, an insert of
+# their transitions, the refunds and the forwarding counts, whatever the number of orders: with
+# ten calls a write the sync stays under 5 statements per 100 orders even when every order moves.
+ORDERS_PER_WRITE = 1000
+
+
+def sync_statuses(
+    provider: Provider, *, batch: int | None = None, per_write: int = ORDERS_PER_WRITE
+) -> SyncResult:
     """Ask the provider about every active order it holds, ``batch`` ids a call (at most 100),
-    and apply what it says through the order state machine."""
+    and apply what it says through the order state machine, ``per_write`` orders a transaction.
+
+    The orders are read without a lock before the calls (nothing is held while the provider
+    answers); the write locks them again and applies only what still follows from the table."""
     batch = min(batch or settings.PROVIDER_STATUS_BATCH, 100)
+    per_write = max(per_write, batch)
     result = SyncResult()
     last = 0
     with connect(provider) as client:
@@ -361,30 +374,35 @@ def sync_statuses(provider: Provider, *, batch: int | None = None) -> SyncResult
                     "order__status",
                     "order__start_count",
                     "order__remains",
-                )[:batch]
+                )[:per_write]
             )
             if not rows:
                 break
             last = rows[-1][0]
-            result.orders += len(rows)
-            result.calls += 1
-            try:
-                reports = client.statuses([row[1] for row in rows])
-            except ProviderError as error:
-                result.failed_calls += 1
-                result.errors.append(error.detail)
-                continue
-            _apply(rows, reports, result)
+            answered = []
+            for chunk in _chunks(rows, batch):
+                result.orders += len(chunk)
+                result.calls += 1
+                try:
+                    reports = client.statuses([row[1] for row in chunk])
+                except ProviderError as error:
+                    result.failed_calls += 1
+                    result.errors.append(error.detail)
+                    continue
+                answered += [(row, reports.get(row[1])) for row in chunk]
+            _apply(answered, result)
+            if len(rows) < per_write:
+                break  # that was the last of them: no need to read an empty page
     Provider.objects.filter(pk=provider.pk).update(statuses_synced_at=clock.now())
     return result
 
 
-def _apply(rows, reports, result: SyncResult) -> None:
-    """Only what differs from what we hold is written: a sync that finds nothing new writes
-    nothing (one read per 100 orders)."""
+def _apply(answered, result: SyncResult) -> None:
+    """Only what differs from what we hold is written, in one transaction: a sync that finds
+    nothing new writes nothing (one read per ``per_write`` orders)."""
     updates, touched = [], []
-    for order_id, external_id, charge, missing, status, start_count, remains in rows:
-        report = reports.get(external_id)
+    for row, report in answered:
+        order_id, _external_id, charge, missing, status, start_count, remains = row
         if report is None or isinstance(report, str):
             result.missing += 1
             touched.append(Forwarding(pk=order_id, missing_count=missing + 1, provider_charge=charge))
@@ -413,8 +431,7 @@ def _apply(rows, reports, result: SyncResult) -> None:
         return
     with transaction.atomic():
         result.changed += orders.apply_provider_statuses(updates)
-        if touched:
-            update_rows(Forwarding, touched, ["missing_count", "provider_charge"])
+        update_rows(Forwarding, touched, ["missing_count", "provider_charge"])
 
 
 # --- Refill and cancel requests, passed on ---------------------------------------------------
