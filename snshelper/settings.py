@@ -69,10 +69,14 @@ INSTALLED_APPS = [
     "snshelper.staff",
     "snshelper.providers",
     "snshelper.api",
+    "snshelper.notifications",
+    "snshelper.support",
     "ninja",
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.line",
     "huey.contrib.djhuey",
 ]
 
@@ -111,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "snshelper.web.context_processors.site",
                 "snshelper.privacy.context_processors.policy_notice",
+                "snshelper.notifications.context_processors.unread",
                 "snshelper.privacy.cookies.cookie_context",
             ],
         },
@@ -371,6 +376,29 @@ if PRODUCTION:
 SITE_NAME = env.str("SITE_NAME", default="SNS Helper")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 LINE_OFFICIAL_ACCOUNT_URL = env.str("LINE_OFFICIAL_ACCOUNT_URL", default="https://line.me/R/ti/p/@snshelper")
+# LINE Messaging API (notices by LINE push to members who linked their LINE account). Empty token:
+# no LINE notices. The base URL is a setting so tests and demos point it at a local recorder.
+LINE_CHANNEL_ACCESS_TOKEN = env.str("LINE_CHANNEL_ACCESS_TOKEN", default="")
+LINE_API_BASE_URL = env.str("LINE_API_BASE_URL", default="https://api.line.me")
+LINE_PUSH_TIMEOUT = env.float("LINE_PUSH_TIMEOUT", default=10.0)
+# LINE Login (allauth), used only to link an existing member's LINE account (opt-in), never to
+# sign up: it brings no data beyond the LINE user ID that a push needs.
+LINE_LOGIN_CHANNEL_ID = env.str("LINE_LOGIN_CHANNEL_ID", default="")
+LINE_LOGIN_CHANNEL_SECRET = env.str("LINE_LOGIN_CHANNEL_SECRET", default="")
+SOCIALACCOUNT_ADAPTER = "snshelper.notifications.line_login.SocialAccountAdapter"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_PROVIDERS = {
+    "line": {
+        "SCOPE": ["profile", "openid"],
+        "APPS": [{"client_id": LINE_LOGIN_CHANNEL_ID, "secret": LINE_LOGIN_CHANNEL_SECRET, "key": ""}]
+        if LINE_LOGIN_CHANNEL_ID
+        else [],
+    }
+}
+# Notices: a delivery that fails is tried again after these many minutes, then given up.
+NOTICE_RETRY_MINUTES = [1, 5, 30, 120, 720]
 PRIVACY_OFFICER_NAME = env.str("PRIVACY_OFFICER_NAME", default="SNS Helper Privacy Officer")
 PRIVACY_OFFICER_EMAIL = env.str("PRIVACY_OFFICER_EMAIL", default="privacy@snshelper.local")
 # Retention periods are settings whose defaults are the policy's own numbers (months).
@@ -386,6 +414,8 @@ RETENTION_MONTHS = {
     "privacy_questions": env.int("RETENTION_PRIVACY_QUESTIONS_MONTHS", default=12),
     "legal_holds": env.int("RETENTION_LEGAL_HOLDS_MONTHS", default=24),  # counted from the release
     "breaches": env.int("RETENTION_BREACHES_MONTHS", default=60),  # counted from the incident's close
+    "consultations": env.int("RETENTION_CONSULTATIONS_MONTHS", default=12),  # counted from the closing
+    "notices": env.int("RETENTION_NOTICES_MONTHS", default=12),
 }
 # Things whose purpose ends quickly are destroyed after days, not years.
 RETENTION_DAYS = {

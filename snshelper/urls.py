@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from snshelper.core.views import healthz
+from snshelper.web.line_views import line_qr
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("contact/line/qr.svg", line_qr, name="line_qr"),
     path("accounts/", include("snshelper.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("snshelper.privacy.urls")),
@@ -15,6 +17,10 @@ urlpatterns = [
     path("staff/orders/", include("snshelper.orders.staff_urls")),
     path("wallet/", include("snshelper.wallet.urls")),
     path("staff/providers/", include("snshelper.providers.staff_urls")),
+    path("support/", include("snshelper.support.urls")),
+    path("staff/support/", include("snshelper.support.staff_urls")),
+    path("notifications/", include("snshelper.notifications.urls")),
+    path("staff/announcements/", include("snshelper.web.staff_urls")),
     path("staff/", include("snshelper.staff.urls")),
     path("api/", include("snshelper.api.urls")),
     path("api/", include("snshelper.api.v1_urls")),

@@ -12,6 +12,7 @@ from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext
 
+from snshelper.notifications.models import DeliveryStatus, Notification
 from snshelper.privacy import breaches, export, withdrawal
 from snshelper.privacy.models import BreachEvent, BreachIncident, BreachNotice, WithdrawnMember
 from snshelper.privacy.registry import Category
@@ -96,6 +97,10 @@ def test_p18_recording_a_breach_with_affected_members_creates_one_notice_per_mem
         assert subject in message.subject
         assert notice.text in message.body
         assert notice.emailed_at is not None
+        # The same notice in the member's notification centre, sent through the notification service.
+        centre = Notification.objects.get(member=member, kind="breach_notice")
+        assert centre.required and centre.event_key == f"breach:{incident.pk}"
+        assert centre.deliveries.get(channel="email").status == DeliveryStatus.SENT
     thai = BreachNotice.objects.get(member=members["th"]).text
     korean = BreachNotice.objects.get(member=members["ko"]).text
     assert "ข้อมูลการติดต่อ" in thai and "연락처" in korean
@@ -109,6 +114,7 @@ def test_p18_recording_a_breach_with_affected_members_creates_one_notice_per_mem
     breaches.mail_notices(incident=incident)
     breaches.mail_unsent_notices()
     assert BreachNotice.objects.filter(incident=incident).count() == 3
+    assert Notification.objects.filter(kind="breach_notice").count() == 3
     assert len(mail.outbox) == sent
 
 
@@ -149,6 +155,26 @@ def test_a_mail_refused_for_an_address_under_correction_keeps_the_on_site_notice
     notice = BreachNotice.objects.get()
     assert notice.emailed_at is None and mail.outbox == []
     assert breaches.unseen_notices(member) == [notice]
+    centre = Notification.objects.get(member=member, kind="breach_notice")  # in the centre too
+    assert centre.deliveries.get(channel="email").status == DeliveryStatus.REFUSED
+    breaches.mail_unsent_notices()  # the catch-up job does not make it twice
+    assert Notification.objects.filter(member=member).count() == 1 and mail.outbox == []
+
+
+def test_a_member_who_stopped_processing_is_still_told_of_a_breach(
+    officer, member, django_capture_on_commit_callbacks
+):
+    from snshelper.privacy.models import ProcessingSuspension
+
+    ProcessingSuspension.objects.create(member=member)
+    incident = record(officer, [member])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert breaches.notify_members(incident=incident, by=officer) == 1
+    notice = BreachNotice.objects.get(member=member)
+    assert Notification.objects.get(member=member).kind == "breach_notice"
+    [message] = mail.outbox
+    assert message.to == [member.email] and notice.text in message.body
 
 
 # --- The 72-hour clocks ----------------------------------------------------------------------------
@@ -318,6 +344,7 @@ def test_officer_records_adds_members_notifies_and_reports_through_the_pages(
     with django_capture_on_commit_callbacks(execute=True):
         officer_client.post(page, {"action": "notify"})
     assert BreachNotice.objects.filter(incident=incident).count() == 2
+    assert Notification.objects.filter(kind="breach_notice").count() == 2
     officer_client.post(page, {"action": "reported", "reference": "PDPC-7"})
     html = officer_client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert first.member_id in html and second.member_id in html

@@ -24,6 +24,7 @@ from snshelper.accounts import services as account_services
 from snshelper.accounts.models import LoginRecord
 from snshelper.api import services as api_services
 from snshelper.core import clock as clock_module
+from snshelper.notifications.models import DeliveryStatus, Notification
 from snshelper.orders import services as orders
 from snshelper.orders.models import (
     CancelRequest,
@@ -140,6 +141,28 @@ def populate(member, tag: str, service, officer) -> dict:
     BreachNotice.objects.create(
         incident=incident, member=member, language="en", text=f"Breach notice {tag}", seen_at=now
     )
+    # Notices (the notification centre, its deliveries) and the channels the member chose for them.
+    from allauth.socialaccount.models import SocialAccount
+
+    from snshelper.notifications import services as notification_services
+
+    notification_services.choose_channels(member=member, email=True, line=True)
+    SocialAccount.objects.create(user=member, provider="line", uid=f"U-{tag}", extra_data={})
+    notification_services.notify(
+        member=member, kind="order_completed", params={"number": order.pk}, link=f"/orders/{order.pk}/"
+    )
+    # A consultation about the order, with a screenshot, closed (issue 8).
+    from snshelper.support import services as support
+
+    consultation = support.open_consultation(
+        member=member,
+        topic="order",
+        subject=f"Consultation {tag}",
+        body=f"Message {tag}",
+        order=order,
+        files=[_png(f"shot-{tag}.png")],
+    )
+    support.close(consultation=consultation, by=member)
     ProcessingSuspension.objects.create(member=member)
     LegalHold.objects.create(member=member, reason=f"Hold {tag}", placed_by=officer)
     # Staff records (P17): the member as a former staff member.
@@ -399,6 +422,10 @@ def test_view_request_is_due_in_10_days_prepared_by_the_queue_and_every_step_log
     assert all(member.email not in step.note for step in request.steps.all())
     (sent,) = [m for m in mail.outbox if m.to == [member.email] and found.token in m.body]
     assert f"/account/privacy/exports/{found.token}/" in sent.body
+    # The "ready" notice is in the notification centre too, linking to the export page.
+    notice = Notification.objects.get(member=member, kind="privacy_export_ready")
+    assert notice.required and notice.link == f"/account/privacy/exports/{found.token}/"
+    assert notice.deliveries.get(channel="email").status == DeliveryStatus.SENT
 
 
 def test_view_request_still_answered_on_site_when_the_email_is_under_correction(member):
@@ -414,6 +441,22 @@ def test_view_request_still_answered_on_site_when_the_email_is_under_correction(
     found = prepared(member)
     assert found.ready_at is not None and mail.outbox == []
     assert "not_mailed" in found.request.steps.values_list("action", flat=True)
+    notice = Notification.objects.get(member=member, kind="privacy_export_ready")  # on site
+    assert notice.deliveries.get(channel="email").status == DeliveryStatus.REFUSED
+
+
+def test_a_member_who_stopped_processing_still_gets_the_export_ready_notice(
+    member, django_capture_on_commit_callbacks
+):
+    from snshelper.privacy.models import ProcessingSuspension
+
+    ProcessingSuspension.objects.create(member=member)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        request = export.request_view(member=member)
+    found = DataExport.objects.get(request=request)
+    assert Notification.objects.filter(member=member, kind="privacy_export_ready").exists()
+    assert [m.to for m in mail.outbox if found.token in m.body] == [[member.email]]
 
 
 def test_a_second_view_request_while_one_is_prepared_is_the_same_request(member):

@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.text import capfirst
 
 from snshelper.core import clock
+from snshelper.notifications.models import DeliveryStatus, Notification
 from snshelper.privacy import policy, registry, versions
 from snshelper.privacy.cookies import declared_cookies
 from snshelper.privacy.models import DataSubjectRequest, PolicyChangeNotice, PolicyVersion
@@ -212,9 +213,17 @@ def test_p19_publishing_a_version_notifies_members_before_it_takes_effect(
         assert "/privacy/versions/2/" in message.body
         other = next(c for c in LANGUAGES if c != code)
         assert f"reasons in {other}" not in message.body
+        # The notice is in the member's notification centre too, sent through the notification service.
+        centre = Notification.objects.get(member=member, kind="policy_change")
+        assert centre.required and centre.event_key == f"policy:{version.pk}"
+        assert centre.link == "/privacy/versions/2/"
+        assert centre.deliveries.get(channel="email").status == DeliveryStatus.SENT
+    assert Notification.objects.filter(kind="policy_change").count() == len(active)
     sent = len(mail.outbox)
     versions.mail_notices(version=version)  # a re-run mails no one twice
+    versions.mail_unsent_notices()
     assert len(mail.outbox) == sent
+    assert Notification.objects.filter(kind="policy_change").count() == len(active)
 
     # The banner: a member sees it until they dismiss it; a visitor sees the upcoming version.
     client.logout()
@@ -250,6 +259,28 @@ def test_p19_policy_mail_skips_a_member_whose_mail_is_refused_and_keeps_going(
     refused = PolicyChangeNotice.objects.get(version=version, member=correcting)
     assert refused.emailed_at is None  # not mailed; the on-site notice stays
     assert versions.banner_for(correcting, "en").notice_id == refused.pk
+    centre = Notification.objects.get(member=correcting, kind="policy_change")  # and the centre's
+    assert centre.deliveries.get(channel="email").status == DeliveryStatus.REFUSED
+    versions.mail_unsent_notices()  # the catch-up job makes no second notice and no mail
+    assert Notification.objects.filter(member=correcting).count() == 1
+    assert [m.to for m in mail.outbox] == [[other.email]]
+
+
+def test_p19_a_member_who_stopped_processing_is_still_told_of_a_policy_change(
+    clock, member, settings, django_capture_on_commit_callbacks
+):
+    from snshelper.privacy.models import ProcessingSuspension
+
+    ProcessingSuspension.objects.create(member=member)
+    versions.ensure_initial_version()
+    settings.PRIVACY_OFFICER_NAME = "Khun Changed"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        version = _publish()
+    assert Notification.objects.get(member=member).kind == "policy_change"
+    [message] = mail.outbox
+    assert message.to == [member.email] and "/privacy/versions/2/" in message.body
+    assert PolicyChangeNotice.objects.get(version=version, member=member).emailed_at is not None
 
 
 def test_p19_publishing_refuses_too_soon_no_reasons_and_no_change(clock, settings):

@@ -10,6 +10,8 @@ from django.core import mail
 from django.utils import translation
 
 from snshelper.core import clock as clock_module
+from snshelper.notifications import services as notices
+from snshelper.notifications.models import Notification
 from snshelper.privacy import disclosures, identity, inquiries, requests
 from snshelper.privacy.models import CorrectionNotice, DataSubjectRequest, Disclosure, RefusalGround
 from tests.conftest import PASSWORD, sign_in
@@ -132,27 +134,40 @@ def test_p9_every_step_of_a_request_is_logged(member, officer):
     assert actions == ["received", "processing stopped"]
 
 
-def test_p9_suspension_stops_notices_the_law_does_not_require(member, officer):
-    from snshelper.privacy import mail as privacy_mail
-
+def test_p9_suspension_stops_notices_the_law_does_not_require(
+    member, officer, django_capture_on_commit_callbacks
+):
+    member.language = "en"
+    member.save()
     data_request = requests.request_suspension(member=member, details="Please stop.")
-    requests.carry_out(request=data_request, by=officer[0])
     mail.outbox.clear()
-    with pytest.raises(privacy_mail.MailRefused):
-        privacy_mail.send_to_member(
-            member=member, template="privacy/mail/inquiry_answered", context={}, required=False
-        )
-    privacy_mail.send_to_member(
-        member=member, template="privacy/mail/request_answered", context={"request": data_request}
-    )
-    assert len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        requests.carry_out(request=data_request, by=officer[0])
+    assert requests.processing_suspended(member)
+    # A notice the law does not require is no longer made...
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notices.notify(member=member, kind="order_started", params={"number": 1}) is None
+    # ...but the answer to the request is (required): in the notification centre and by email.
+    notice = Notification.objects.get(member=member)
+    assert (notice.kind, notice.required) == ("privacy_request_answered", True)
+    [message] = mail.outbox
+    assert message.to == [member.email]
+    assert f"Your request #{data_request.pk} (Stop processing my data) is now: Done." in message.body
+    # So are the officer's answers, and the codes the member asks for to use their rights.
+    inquiry = inquiries.ask(member=member, kind="question", subject="Still?", body="Is it stopped?")
+    with django_capture_on_commit_callbacks(execute=True):
+        inquiries.answer(inquiry=inquiry, by=officer[0], text="Yes, it is stopped.")
+    assert Notification.objects.filter(member=member, kind="privacy_inquiry_answered").exists()
+    assert "Yes, it is stopped." in mail.outbox[-1].body
+    identity.start_check(member=member)
+    assert mail.outbox[-1].to == [member.email] and re.search(r"\b\d{6}\b", mail.outbox[-1].body)
 
 
 # --- Correction through the pages, and P10 / P11 -------------------------------------------
 
 
 def test_member_asks_a_correction_through_the_pages_and_the_officer_carries_it_out(
-    client, member, make_service, funded, officer
+    client, member, make_service, funded, officer, django_capture_on_commit_callbacks
 ):
     order = _order(member, make_service)
     sign_in(client, member.email)
@@ -185,10 +200,18 @@ def test_member_asks_a_correction_through_the_pages_and_the_officer_carries_it_o
         "orders.Order.link",
         "privacy.DataSubjectRequest.requested_value",
     ]
-    client.post(f"/staff/privacy/requests/{data_request.pk}/", {"action": "carry_out", "answer": "Fixed."})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/staff/privacy/requests/{data_request.pk}/", {"action": "carry_out", "answer": "Fixed."}
+        )
     order.refresh_from_db()
     assert order.link == "https://instagram.com/somchai.new"
-    assert mail.outbox[-1].to == [member.email]
+    [message] = mail.outbox  # the answer, by email, in the member's language (Thai by default)
+    assert message.to == [member.email] and "Fixed." in message.body
+    assert "/account/privacy/" in message.body
+    notice = Notification.objects.get(member=member, kind="privacy_request_answered")
+    assert notice.params["status"] == "done" and notice.link == "/account/privacy/"
 
 
 def test_fields_the_member_edits_themselves_are_not_a_request(member):
@@ -340,7 +363,13 @@ def test_p12_the_member_sees_the_ground_and_the_reason(
     page = client.get("/account/privacy/").content.decode()
     assert "Your order #12 is running" in page
     assert str(RefusalGround.CONTRACT.label) in page
-    assert "Your order #12 is running" in mail.outbox[-1].body
+    message = mail.outbox[-1]
+    assert message.to == [member.email] and "Your order #12 is running" in message.body
+    with translation.override("th"):  # the member's language
+        assert str(RefusalGround.CONTRACT.label) in message.body
+    notice = Notification.objects.get(member=member, kind="privacy_request_answered")
+    assert notice.required and notice.params["ground"] == RefusalGround.CONTRACT
+    assert notice.event_key == f"request:{data_request.pk}:refused"
 
 
 def test_deleting_an_optional_field_is_carried_out(member, officer):
@@ -385,7 +414,12 @@ def test_p8_questions_reach_the_officer_desk_with_a_due_date_and_the_member_read
     client.logout()
     sign_in(client, member.email)
     assert "We never send marketing mail" in client.get("/account/privacy/").content.decode()
-    assert mail.outbox[-1].to == [member.email]
+    message = mail.outbox[-1]
+    assert message.to == [member.email] and "We never send marketing mail; it was not us." in message.body
+    assert "Marketing mail" in message.body and "/account/privacy/" in message.body
+    notice = Notification.objects.get(member=member)
+    assert (notice.kind, notice.required) == ("privacy_inquiry_answered", True)
+    assert "We never send marketing mail" in client.get("/notifications/").content.decode()
 
 
 def test_p8_an_inquiry_needs_a_kind_a_subject_and_a_message(member):

@@ -388,3 +388,28 @@ def test_only_the_privacy_officer_reads_the_withdrawn_store(client, settled, mak
         "privacy.WithdrawnMember.kept",
         "Chargeback dispute 7/2569",
     )
+
+
+def test_p5_the_separate_store_keeps_complaints_but_not_ordinary_consultations_or_questions(settled):
+    """Only what a kept rule covers moves to the 5-year store: a complaint and its messages, not an
+    everyday question (whose own rule ends sooner)."""
+    from snshelper.support import services as support
+
+    complaint = support.open_consultation(
+        member=settled, topic="complaint", subject="Charged twice", body="Please look at my bill"
+    )
+    question = support.open_consultation(
+        member=settled, topic="other", subject="Opening hours", body="Are you open on Sunday?"
+    )
+    for consultation in (complaint, question):
+        support.close(consultation=consultation, by=settled)
+    inquiries.ask(member=settled, kind=PrivacyInquiry.Kind.QUESTION, subject="Cookies?", body="Which ones?")
+    withdrawal.withdraw(member=settled)
+
+    kept = _kept(settled.member_id)["records"]
+    assert [row["subject"] for row in kept["support.Consultation"]] == ["Charged twice"]
+    assert [row["body"] for row in kept["support.Message"]] == ["Please look at my bill"]
+    assert [row["subject"] for row in kept["privacy.PrivacyInquiry"]] == ["Wrong charge"]
+    everything = json.dumps(kept)
+    assert "Opening hours" not in everything and "Are you open on Sunday?" not in everything
+    assert "Cookies?" not in everything

@@ -3,6 +3,7 @@ checks. For every staff URL of the real URL tree and every role (plus anonymous 
 the page lets in exactly whom the matrix names; a staff URL without a matrix entry fails the suite."""
 
 import pytest
+from django.contrib import admin
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import include, path
@@ -69,8 +70,16 @@ def test_every_staff_url_has_a_matrix_entry():
 def test_the_matrix_names_only_real_urls_and_real_roles():
     names = {name for _route, name in access.staff_urls()}
     assert set(access.PAGES) - names == set()
+    assert set(access.ADMIN_PAGES) - names == set()
     for allowed in [*access.PAGES.values(), *access.FIELDS.values()]:
         assert allowed and allowed <= set(roles.ROLES)
+    for allowed in access.ADMIN_PAGES.values():
+        assert allowed <= set(roles.ROLES)
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert set(access.ADMIN_MODELS) == registered  # every admin model named, none invented
+    for actions in access.ADMIN_MODELS.values():
+        assert set(actions) <= {"view", "add", "change", "delete"}
+        assert all(allowed <= set(roles.ROLES) for allowed in actions.values())
 
 
 def test_the_tree_has_the_staff_pages_we_expect():
@@ -83,6 +92,8 @@ def test_the_tree_has_the_staff_pages_we_expect():
         "wallet:staff_withdrawals",
         "privacy_staff:breaches:detail",
         "providers_staff:overview",
+        "admin:catalog_service_changelist",
+        "admin:accounts_loginrecord_change",
     ):
         assert expected in names
     assert len(names) >= 40
@@ -94,7 +105,7 @@ def test_each_staff_url_lets_in_exactly_whom_the_matrix_names(signed_in_as, prin
     mismatches = []
     for route, name in access.staff_urls():
         url = access.sample_path(route)
-        allowed = principal in access.PAGES[name]
+        allowed = principal in access.page_roles(name, route)
         response = client.get(url)
         if allowed and not _let_in(response):
             mismatches.append(f"{name} ({url}): {principal} should be let in, got {response.status_code}")
@@ -158,3 +169,59 @@ def test_a_superuser_without_a_role_is_refused(client, make_member):
     sign_in(client, person.email, totp_secret=secret)
     assert client.get("/staff/orders/").status_code == 403
     assert client.get("/wallet/staff/withdrawals/").status_code == 403
+
+
+ADMIN_MODEL_PAGES = [
+    (model._meta.label_lower, action, f"/admin/{model._meta.app_label}/{model._meta.model_name}/{suffix}")
+    for model in admin.site._registry
+    for action, suffix in (("view", ""), ("add", "add/"), ("delete", "1/delete/"))
+]
+
+
+@pytest.mark.parametrize("principal", [r for r in roles.ROLES])
+def test_the_back_office_index_lists_exactly_the_models_the_matrix_lets_each_role_open(
+    signed_in_as, principal
+):
+    page = signed_in_as(principal).get("/admin/").content.decode()
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        link = f'href="/admin/{model._meta.app_label}/{model._meta.model_name}/"'
+        may = any(principal in allowed for allowed in access.ADMIN_MODELS[label].values())
+        assert (link in page) == may, f"{principal}: {label}"
+
+
+@pytest.mark.parametrize("principal", [r for r in roles.ROLES])
+def test_each_admin_model_page_and_action_follows_the_matrix(signed_in_as, make_service, principal):
+    """The model admin's own checks (model permissions) and the middleware both apply the matrix:
+    a role the matrix names for an action gets in, any other is refused, whatever its permissions."""
+    service = make_service()
+    client = signed_in_as(principal)
+    mismatches = []
+    for label, action, url in ADMIN_MODEL_PAGES:
+        actions = access.ADMIN_MODELS[label]
+        allowed = principal in actions.get(action, frozenset()) | (
+            actions.get("change", frozenset()) if action == "view" else frozenset()
+        )
+        response = client.get(url)
+        if allowed != _let_in(response):
+            mismatches.append(f"{principal} {action} {label}: {response.status_code}")
+    # The add button and the change form's save follow the matrix too.
+    response = client.get(f"/admin/catalog/service/{service.pk}/change/")
+    if principal == roles.ADMINISTRATOR:
+        assert response.status_code == 200 and 'name="_save"' in response.content.decode()
+    else:
+        assert response.status_code == 403
+    assert mismatches == []
+
+
+def test_a_role_holding_model_permissions_the_matrix_does_not_name_is_still_refused(signed_in_as):
+    """Permissions given outside roles.ROLES (by hand in the database) open nothing the matrix closes."""
+    from django.contrib.auth.models import Group, Permission
+
+    client = signed_in_as(roles.MARKETING)
+    Group.objects.get(name=roles.MARKETING).permissions.add(
+        *Permission.objects.filter(codename__in=["view_emailaddress", "view_member", "manage_catalog"])
+    )
+    for url in ("/admin/account/emailaddress/", "/admin/accounts/member/", "/admin/catalog/service/"):
+        assert client.get(url).status_code == 403, url
+    assert "emailaddress" not in client.get("/admin/").content.decode()

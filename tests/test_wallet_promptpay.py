@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from snshelper.core.qr import svg as qr_svg
 from snshelper.wallet import errors
 from snshelper.wallet.promptpay import (
     InvalidAmount,
@@ -14,7 +15,6 @@ from snshelper.wallet.promptpay import (
     crc16_ccitt,
     parse_payload,
     promptpay_payload,
-    qr_svg,
 )
 
 D = Decimal

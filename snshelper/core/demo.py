@@ -21,6 +21,7 @@ from snshelper.privacy.demo import load_demo_privacy
 from snshelper.providers.demo import load_demo_provider
 from snshelper.staff import roles
 from snshelper.staff import services as staff_services
+from snshelper.support.demo import load_demo_support
 from snshelper.wallet import services as wallet_services
 from snshelper.wallet.models import TopUp
 from snshelper.web.models import Announcement
@@ -83,6 +84,7 @@ def load_demo() -> list[DemoAccount]:
     load_demo_provider(member)
     _pending_top_ups(member)
     load_demo_privacy(member)
+    load_demo_support(member, account_selectors.member_by_email("support@demo.test"))
     if not Announcement.objects.exists():
         Announcement.objects.create(
             title_th="ยินดีต้อนรับสู่ SNS Helper",

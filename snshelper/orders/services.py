@@ -12,6 +12,7 @@ from snshelper.catalog.models import Service
 from snshelper.core import clock
 from snshelper.core.bulk_update import update_rows
 from snshelper.orders import errors
+from snshelper.orders import notices as order_notices
 from snshelper.orders.models import (
     ACTIVE,
     OPEN_REFILL,
@@ -269,7 +270,7 @@ def transition(
         order.remains = remains
     order.updated_at = clock.now()
     order.save(update_fields=["status", "start_count", "remains", "refunded", "updated_at"])
-    OrderTransition.objects.create(
+    recorded = OrderTransition.objects.create(
         order=order,
         from_status=previous,
         to_status=to,
@@ -279,6 +280,7 @@ def transition(
         remains=order.remains,
         at=order.updated_at,
     )
+    order_notices.queue_transition_notices([recorded.pk])
     if to == Status.IN_PROGRESS and order.runs and not _by_provider(order) and not order.drip_runs.exists():
         _schedule_runs(order)  # a provider runs its own drip-feed
     return order
@@ -347,6 +349,7 @@ def apply_provider_statuses(updates: list[StatusUpdate], *, reason: str = "Provi
     if changed:
         update_rows(Order, changed, ["status", "start_count", "remains", "refunded", "updated_at"])
         OrderTransition.objects.bulk_create(history)
+        order_notices.queue_transition_notices([t.pk for t in history])  # one job, after commit
         wallet.refund_many(refunds)  # last: members' wallets stay locked only for the ledger's part
     return len(changed)
 
@@ -460,6 +463,7 @@ def handle_refill(*, refill: RefillRequest, to: str, by, reason: str = "") -> Re
     refill.status, refill.handled_by, refill.handled_at = to, by, clock.now()
     refill.reason = reason.strip()[:300]
     refill.save(update_fields=["status", "handled_by", "handled_at", "reason"])
+    order_notices.notify_refill(refill)
     return refill
 
 
@@ -492,6 +496,7 @@ def handle_cancel(*, cancel_request: CancelRequest, accept: bool, by, reason: st
     cancel_request.handled_by, cancel_request.handled_at = by, clock.now()
     cancel_request.reason = reason.strip()[:300]
     cancel_request.save(update_fields=["status", "handled_by", "handled_at", "reason"])
+    order_notices.notify_cancel(cancel_request)
     return cancel_request
 
 

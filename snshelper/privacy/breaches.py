@@ -2,7 +2,9 @@
 
 The privacy officer records an incident (what happened, when it was found, which data, whom it
 touched, what we did and offer). Each affected member gets one notice in their own language,
-shown on the site until seen and mailed once; its text carries the five items the law asks
+shown on the site until seen (``BreachNotice``, the kept record) and sent once through the
+notification service (``privacy.notices``: the notification centre, email and LINE); its text
+carries the five items the law asks
 (what leaked; when and how; what the person can do; our response and remedies; whom to contact).
 The register computes each deadline from the moment the incident was found: the regulator
 (Thailand's PDPC) is told within 72 hours, and so are the members (Korea's PIPA). Every change is
@@ -23,8 +25,10 @@ from django.utils.translation import gettext_lazy as _
 from snshelper.accounts.models import Member
 from snshelper.core import clock
 from snshelper.core.errors import DomainError
-from snshelper.privacy import mail
+from snshelper.notifications import selectors as notification_selectors
+from snshelper.notifications import services as notices
 from snshelper.privacy.models import BreachEvent, BreachIncident, BreachNotice
+from snshelper.privacy.notices import BREACH
 from snshelper.privacy.registry import Category
 
 REGULATOR_HOURS = 72  # PDPA s.37(4): the PDPC is told within 72 hours of becoming aware
@@ -237,8 +241,9 @@ def notice_text(incident: BreachIncident, language: str) -> str:
 
 @transaction.atomic
 def notify_members(*, incident: BreachIncident, by) -> int:
-    """One notice to each affected member not yet told, in their language; the mails go by the
-    queue once this commits. Re-running tells no one twice. Returns how many notices were made."""
+    """One notice to each affected member not yet told, in their language; the queue sends them
+    through the notification service once this commits. Re-running tells no one twice. Returns how
+    many notices were made."""
     locked = _locked(incident)
     missing = missing_items(locked)
     if missing:
@@ -276,36 +281,42 @@ def notify_members(*, incident: BreachIncident, by) -> int:
     return created
 
 
-def mail_notices(*, incident: BreachIncident) -> int:
-    """Mail each notice of ``incident`` not mailed yet (a re-run mails no one twice).
+def event_key(incident: BreachIncident) -> str:
+    return f"breach:{incident.pk}"
 
-    A notice is claimed by setting ``emailed_at`` before its mail goes; a refused mail (the address
-    is under correction, P10) gives the claim back and the member keeps the on-site notice.
+
+def mail_notices(*, incident: BreachIncident) -> int:
+    """Send each notice of ``incident`` through the notification service: the notification centre,
+    and email and LINE as the member chose, with the notice's text as made (in their language). The
+    event key makes it once per member, so a re-run tells no one twice. Returns how many go by email.
+
+    ``emailed_at`` records that the email is on its way. An email refused at once (the address is
+    being corrected, P10) leaves it empty: the member keeps the on-site notice.
     """
-    link = settings.SITE_URL.rstrip("/") + reverse("privacy_member:overview")
-    pending = BreachNotice.objects.filter(incident=incident, emailed_at__isnull=True).order_by("pk")
+    key = event_key(incident)
+    link = reverse("privacy_member:overview")
+    pending = (
+        BreachNotice.objects.filter(incident=incident, emailed_at__isnull=True)
+        .exclude(member_id__in=notification_selectors.notified_member_ids(key))
+        .order_by("pk")
+    )
     sent, last = 0, 0
     while batch := list(pending.filter(pk__gt=last).select_related("member")[:NOTICE_BATCH]):
         last = batch[-1].pk
+        emailed = []
         for notice in batch:
-            if not BreachNotice.objects.filter(pk=notice.pk, emailed_at__isnull=True).update(
-                emailed_at=clock.now()
-            ):
-                continue
-            try:
-                mail.send_to_member(
-                    member=notice.member,
-                    template="privacy/mail/breach_notice",
-                    context={"notice": notice, "incident": incident, "link": link},
-                    required=True,
-                )
-            except mail.MailRefused:
-                BreachNotice.objects.filter(pk=notice.pk).update(emailed_at=None)
-                continue
-            except Exception:
-                BreachNotice.objects.filter(pk=notice.pk).update(emailed_at=None)
-                raise
-            sent += 1
+            notification = notices.notify(
+                member=notice.member,
+                kind=BREACH,
+                params={"notice": notice.pk, "incident_title": incident.title},
+                link=link,
+                event_key=key,
+            )
+            if notification_selectors.goes_by_email(notification):
+                emailed.append(notice.pk)
+        if emailed:
+            BreachNotice.objects.filter(pk__in=emailed).update(emailed_at=clock.now())
+        sent += len(emailed)
     return sent
 
 

@@ -2,9 +2,10 @@
 
 ``request_view`` records the request (due in ``PRIVACY_ANSWER_DAYS`` days) and queues ``prepare``,
 which writes one JSON file under ``MEDIA_ROOT/exports/`` (never served directly: only the member's
-own, identity-verified pages read it) and mails the member a link that works until the export
-expires. The disclosures of the member's data to outside parties (P7) and the correction notices
-sent to them (P11) are listed in the same file.
+own, identity-verified pages read it) and sends the member a notice (``privacy.notices``: the
+notification centre, email, LINE) with a link that works until the export expires. The disclosures
+of the member's data to outside parties (P7) and the correction notices sent to them (P11) are
+listed in the same file.
 
 What goes in is read from the personal-data registry: for every model it says a member owns, the
 member's rows (``registry.member_rows``) with the declared fields and the row's id, nothing else.
@@ -51,7 +52,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from snshelper.core import clock
-from snshelper.privacy import mail, registry
+from snshelper.notifications import selectors as notification_selectors
+from snshelper.notifications import services as notices
+from snshelper.privacy import registry
 from snshelper.privacy.models import (
     CorrectionNotice,
     DataExport,
@@ -60,6 +63,7 @@ from snshelper.privacy.models import (
     PolicyVersion,
     RequestStep,
 )
+from snshelper.privacy.notices import EXPORT_READY
 from snshelper.privacy.registry import Category
 from snshelper.privacy.retention import RULES
 
@@ -160,19 +164,25 @@ def prepare(export: DataExport) -> DataExport:
 
 
 def _tell_member(export: DataExport) -> None:
+    """The "ready" notice with the link to the export page (required: the answer to a request), in the
+    member's notification centre and by email and LINE; the request's steps say whether it was mailed."""
     request = export.request
-    try:
-        mail.send_to_member(
-            member=request.member,
-            template="privacy/mail/export_ready",
-            context={"url": settings.SITE_URL + page_url(export), "expires_at": export.expires_at},
-        )
-    except mail.MailRefused:
-        RequestStep.objects.create(
-            request=request, action="not_mailed", note="email address under correction; shown on site only"
-        )
-    else:
+    notification = notices.notify(
+        member=request.member,
+        kind=EXPORT_READY,
+        params={"expires_at": export.expires_at.isoformat()},
+        link=page_url(export),
+        event_key=f"export:{export.pk}:ready",
+    )
+    if notification_selectors.goes_by_email(notification):
         RequestStep.objects.create(request=request, action="mailed", note="link to the export")
+        return
+    refusal = notification_selectors.email_refusal(notification)
+    if refusal:
+        why = "email address under correction" if "corrected" in refusal else "email refused"
+    else:
+        why = "no email notices chosen" if notification else "no notice made"
+    RequestStep.objects.create(request=request, action="not_mailed", note=f"{why}; shown on site only")
 
 
 def page_url(export: DataExport) -> str:

@@ -5,12 +5,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from snshelper.core import clock
 from snshelper.core.errors import DomainError
-from snshelper.privacy import mail
+from snshelper.notifications import services as notices
 from snshelper.privacy.models import PrivacyInquiry
+from snshelper.privacy.notices import INQUIRY_ANSWERED
 
 
 class InquiryRefused(DomainError):
@@ -45,15 +47,12 @@ def answer(*, inquiry: PrivacyInquiry, by, text: str) -> PrivacyInquiry:
         raise InquiryRefused(_("This has already been answered."))
     inquiry.answer, inquiry.answered_at, inquiry.answered_by = text[:5000], clock.now(), by
     inquiry.save(update_fields=["answer", "answered_at", "answered_by"])
-    transaction.on_commit(lambda: _tell_member(inquiry.pk))
+    # A notice (required), sent once the answer commits; the answer stays on the privacy page too.
+    notices.notify(
+        member=inquiry.member,
+        kind=INQUIRY_ANSWERED,
+        params={"subject": inquiry.subject, "answer": inquiry.answer},
+        link=reverse("privacy_member:overview"),
+        event_key=f"inquiry:{inquiry.pk}:answered",
+    )
     return inquiry
-
-
-def _tell_member(pk: int) -> None:
-    inquiry = PrivacyInquiry.objects.select_related("member").get(pk=pk)
-    try:
-        mail.send_to_member(
-            member=inquiry.member, template="privacy/mail/inquiry_answered", context={"inquiry": inquiry}
-        )
-    except mail.MailRefused:
-        pass  # the answer stays on the member's privacy page

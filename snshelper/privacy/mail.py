@@ -1,9 +1,11 @@
-"""Mail to one member, in their language. Privacy notices (identity codes, policy changes, request
-answers) go out through here; the notification service of the customer-care work will build on it.
+"""Mail to one member, at once, in their language: identity codes (``privacy.identity``).
 
-A member's email address under correction is not used (P10), and a member who stopped the
-processing of their data gets only the notices the law or the contract requires: otherwise
-``MailRefused`` is raised and the caller keeps the on-site notice only.
+A code must arrive while the member waits for it, so it does not go through the notification
+service and its queue. Every other privacy notice (policy changes, answers to requests, exports
+ready, the officer's answers, breach notices) is a notice (``privacy.notices``), sent by
+``snshelper.notifications.services.notify`` to the notification centre, by email and by LINE.
+
+A member's email address under correction is not used (P10): ``MailRefused`` is raised.
 """
 
 from django.conf import settings
@@ -18,16 +20,14 @@ class MailRefused(DomainError):
     pass
 
 
-def send_to_member(*, member, template: str, context: dict | None = None, required: bool = True) -> None:
+def send_to_member(*, member, template: str, context: dict | None = None) -> None:
     """Render ``<template>_subject.txt`` and ``<template>_body.txt`` in the member's language and
-    send them. Templates live under ``privacy/mail/`` (or any app's templates). ``required``: the
-    law or the contract requires this notice (answers to requests, policy changes, codes)."""
-    from snshelper.privacy import corrections, requests
+    send them. Templates live under ``privacy/mail/`` (or any app's templates). A code is sent even
+    to a member who stopped the processing of their data: they asked for it, to use their rights."""
+    from snshelper.privacy import corrections
 
     if corrections.is_under_correction(member, "accounts.Member.email"):
         raise MailRefused("The member's email address is being corrected.")
-    if not required and requests.processing_suspended(member):
-        raise MailRefused("The member stopped the processing of their data.")
     context = {
         "member": member,
         "site_name": settings.SITE_NAME,

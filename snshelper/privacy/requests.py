@@ -11,18 +11,21 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from snshelper.core import clock
 from snshelper.core.errors import DomainError
-from snshelper.privacy import mail, registry
+from snshelper.notifications import services as notices
+from snshelper.privacy import registry
 from snshelper.privacy.models import (
     DataSubjectRequest,
     ProcessingSuspension,
     RefusalGround,
     RequestStep,
 )
+from snshelper.privacy.notices import REQUEST_ANSWERED
 from snshelper.privacy.registry import Category
 
 Kind, Status = DataSubjectRequest.Kind, DataSubjectRequest.Status
@@ -193,17 +196,25 @@ def _close(request: DataSubjectRequest, *, status: str, by, answer: str, ground:
     request.status, request.closed_at = status, clock.now()
     request.answer, request.refusal_ground, request.handled_by = answer, ground, by
     request.save(update_fields=["status", "closed_at", "answer", "refusal_ground", "handled_by"])
-    transaction.on_commit(lambda: _tell_member(request.pk))
+    _tell_member(request)
 
 
-def _tell_member(request_pk: int) -> None:
-    request = DataSubjectRequest.objects.select_related("member").get(pk=request_pk)
-    try:
-        mail.send_to_member(
-            member=request.member, template="privacy/mail/request_answered", context={"request": request}
-        )
-    except mail.MailRefused:
-        pass  # the answer stays on the member's privacy page
+def _tell_member(request: DataSubjectRequest) -> None:
+    """The answer as a notice (required: even a member who stopped processing gets it), sent once the
+    answer commits; it also stays on the member's privacy page."""
+    notices.notify(
+        member=request.member,
+        kind=REQUEST_ANSWERED,
+        params={
+            "number": request.pk,
+            "kind": request.kind,
+            "status": request.status,
+            "ground": request.refusal_ground,
+            "answer": request.answer,
+        },
+        link=reverse("privacy_member:overview"),
+        event_key=f"request:{request.pk}:{request.status}",
+    )
 
 
 @transaction.atomic

@@ -169,6 +169,18 @@ RULES: dict[str, RetentionRule] = {
             _("Personal Information Protection Act: proof that members and the regulator were told"),
             setting="breaches",
         ),
+        RetentionRule(
+            "consultations",
+            _("Consultations that are not complaints or disputes"),
+            _("Privacy policy: kept while a follow-up question is likely"),
+            setting="consultations",
+        ),
+        RetentionRule(
+            "notices",
+            _("Notices sent to you and their delivery records"),
+            _("Privacy policy: proof that a notice was sent, kept while it may be asked about"),
+            setting="notices",
+        ),
     ]
 }
 

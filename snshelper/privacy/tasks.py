@@ -25,7 +25,7 @@ from huey.contrib.djhuey import HUEY, db_periodic_task  # noqa: E402
 
 @db_task(retries=3, retry_delay=300)
 def mail_policy_notices(version_id: int):
-    """Queued by ``versions.publish`` once its transaction commits; re-running mails no one twice."""
+    """Queued by ``versions.publish`` once its transaction commits; re-running tells no one twice."""
     from snshelper.privacy import versions
     from snshelper.privacy.models import PolicyVersion
 
@@ -60,7 +60,7 @@ def retention_sweep():
 
 @db_task(retries=3, retry_delay=300)
 def mail_breach_notices(incident_id: int):
-    """Queued by ``breaches.notify_members`` once its transaction commits; mails no one twice."""
+    """Queued by ``breaches.notify_members`` once its transaction commits; tells no one twice."""
     from snshelper.privacy import breaches
     from snshelper.privacy.models import BreachIncident
 

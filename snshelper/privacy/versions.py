@@ -2,8 +2,9 @@
 
 A version keeps the generated policy text of every language as it was published, with its effective
 date, the reasons for the change and a summary of it. Publishing tells every active member before the
-version takes effect: a notice shown on the site until they dismiss it, and an email in their
-language. Earlier versions stay readable, with a diff against the one before.
+version takes effect: a banner shown on the site until they dismiss it (``PolicyChangeNotice``), and
+a notice through the notification service (``privacy.notices``: the notification centre, email and
+LINE, in their language). Earlier versions stay readable, with a diff against the one before.
 """
 
 import difflib
@@ -22,8 +23,11 @@ from django.utils.translation import gettext_lazy
 from snshelper.accounts.models import Member
 from snshelper.core import clock
 from snshelper.core.errors import DomainError
-from snshelper.privacy import mail, policy
+from snshelper.notifications import selectors as notification_selectors
+from snshelper.notifications import services as notices
+from snshelper.privacy import policy
 from snshelper.privacy.models import PolicyChangeNotice, PolicyVersion
+from snshelper.privacy.notices import POLICY_CHANGE
 
 NOTICE_BATCH = 1000
 DIFF_CONTEXT = 2  # unchanged lines shown around each change
@@ -233,56 +237,51 @@ def _create_notices(version: PolicyVersion, now: datetime) -> int:
     return created
 
 
-def mail_notices(*, version: PolicyVersion) -> int:
-    """Mail each member told of ``version`` who was not mailed yet (so a re-run mails no one twice).
+def event_key(version: PolicyVersion) -> str:
+    return f"policy:{version.pk}"
 
-    A notice is claimed by setting ``emailed_at`` before its mail goes; a refused mail (P10) gives the
-    claim back and the member keeps the on-site notice.
+
+def mail_notices(*, version: PolicyVersion) -> int:
+    """Give each member told of ``version`` their notice through the notification service: the
+    notification centre, and email and LINE as they chose, in their language. The event key makes
+    it once per member, so a re-run tells no one twice. Returns how many notices go by email.
+
+    ``emailed_at`` records that the email is on its way. An email refused at once (the address is
+    being corrected, P10) leaves it empty: the member keeps the on-site banner and the notice.
     """
-    link = settings.SITE_URL.rstrip("/") + reverse("privacy:version", args=[version.number])
-    pending = PolicyChangeNotice.objects.filter(version=version, emailed_at__isnull=True).order_by("pk")
+    key = event_key(version)
+    link = reverse("privacy:version", args=[version.number])
+    params = {
+        "number": version.number,
+        "effective_at": version.effective_at.isoformat(),
+        "reasons": dict(version.reasons),
+        "summary": dict(version.summary),
+    }
+    pending = (
+        PolicyChangeNotice.objects.filter(version=version, emailed_at__isnull=True)
+        .exclude(member_id__in=notification_selectors.notified_member_ids(key))
+        .order_by("pk")
+    )
     sent, last = 0, 0
     while batch := list(pending.filter(pk__gt=last).select_related("member")[:NOTICE_BATCH]):
         last = batch[-1].pk
+        emailed = []
         for notice in batch:
-            claimed = PolicyChangeNotice.objects.filter(pk=notice.pk, emailed_at__isnull=True).update(
-                emailed_at=clock.now()
+            notification = notices.notify(
+                member=notice.member, kind=POLICY_CHANGE, params=params, link=link, event_key=key
             )
-            if not claimed:
-                continue
-            try:
-                _mail(notice, version, link)
-            except mail.MailRefused:
-                PolicyChangeNotice.objects.filter(pk=notice.pk).update(emailed_at=None)
-                continue
-            except Exception:
-                PolicyChangeNotice.objects.filter(pk=notice.pk).update(emailed_at=None)
-                raise
-            sent += 1
+            if notification_selectors.goes_by_email(notification):
+                emailed.append(notice.pk)
+        if emailed:
+            PolicyChangeNotice.objects.filter(pk__in=emailed).update(emailed_at=clock.now())
+        sent += len(emailed)
     return sent
 
 
 def mail_unsent_notices() -> int:
-    """Mail what a lost or failed job left unsent, for versions not yet in effect."""
+    """Notices a lost or failed job left unmade, for versions not yet in effect."""
     upcoming = PolicyVersion.objects.filter(effective_at__gt=clock.now()).defer("texts")
     return sum(mail_notices(version=version) for version in upcoming)
-
-
-def _mail(notice: PolicyChangeNotice, version: PolicyVersion, link: str) -> None:
-    language = notice.member.language or settings.LANGUAGE_CODE
-    mail.send_to_member(
-        member=notice.member,
-        template="privacy/mail/policy_change",
-        context={
-            "version": version,
-            "reasons": localized(version.reasons, language),
-            "summary": localized(version.summary, language),
-            "effective_at": version.effective_at,
-            "link": link,
-            "officer_name": settings.PRIVACY_OFFICER_NAME,
-            "officer_email": settings.PRIVACY_OFFICER_EMAIL,
-        },
-    )
 
 
 def mark_seen(*, member, notice_id: int) -> bool:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ImproperlyConfigured
@@ -95,6 +96,9 @@ ANONYMISE: dict[str, dict] = {
     # Login records are kept for the 6 months the policy promises by law (their own sweep ends
     # them); they hold an IP address and a browser, never an email, a name or a phone number.
     "accounts.LoginRecord": {},
+    # Consultation attachments: their files are deleted from storage once the withdrawal commits;
+    # the rows then go with the consultation below (complaints were copied to the kept document).
+    "support.Attachment": {"file": "", "original_name": ""},
 }
 
 # Everything else a member owns, deleted (children before parents).
@@ -113,6 +117,14 @@ DELETE: tuple[str, ...] = (
     "privacy.DataSubjectRequest",
     "privacy.PrivacyInquiry",
     "privacy.BreachNotice",  # copied to the kept document first (rule "breaches")
+    "notifications.Delivery",
+    "notifications.Notification",
+    "notifications.ChannelChoice",
+    "socialaccount.SocialAccount",
+    # Consultations: copied to the kept document first (rule "complaint"), like privacy inquiries.
+    "support.Attachment",
+    "support.Message",
+    "support.Consultation",
 )
 
 
@@ -275,9 +287,9 @@ def kept_document(member, *, now: datetime, reason: str = "") -> dict:
     for label in registry.owned_models():
         if label == "accounts.Member":
             continue  # the identity below
-        rules = {d.retention for d in registry.declarations_for(label)}
-        if held or rules & KEPT_RULES:
-            rows = [_row(row) for row in registry.member_rows(label, member).order_by("pk")]
+        condition = Q() if held else _kept_condition(label)
+        if condition is not None:
+            rows = [_row(row) for row in registry.member_rows(label, member).filter(condition).order_by("pk")]
             if rows:
                 records[label] = rows
     return {
@@ -294,6 +306,34 @@ def kept_document(member, *, now: datetime, reason: str = "") -> dict:
         "legal_hold": held,
         "records": records,
     }
+
+
+def _kept_condition(label: str):
+    """Which rows of ``label`` a kept rule covers (a Q; None: no row). The model's own sweeps say it
+    row by row (a complaint is kept 5 years, an ordinary consultation is not kept at all); rows that
+    go with a parent follow the parent's; a model no sweep names follows its declared rules."""
+    sweeps = [s for s in registry.all_sweeps() if s.model_label == label]
+    own = [s for s in sweeps if not s.parent]
+    if own:
+        kept = [s for s in own if s.rule in KEPT_RULES]
+        if not kept:
+            return None
+        if any(s.when is None for s in kept):
+            return Q()
+        condition = Q(pk__in=[])
+        for s in kept:
+            condition |= s.when
+        return condition
+    if sweeps:
+        condition = None
+        for s in sweeps:
+            parent = _kept_condition(s.parent)
+            if parent is not None:
+                through = Q(**{f"{s.via}__in": apps.get_model(s.parent)._default_manager.filter(parent)})
+                condition = through if condition is None else condition | through
+        return condition
+    rules = {d.retention for d in registry.declarations_for(label)}
+    return Q() if rules & KEPT_RULES else None
 
 
 def _row(row) -> dict:

@@ -35,4 +35,5 @@ def kinds() -> tuple[OpenWork, ...]:
             _("Data-subject requests"),
         ),
         OpenWork("orders.RefillRequest", "handled_by", Q(status__in=OPEN_REFILL), _("Refills")),
+        OpenWork("support.Consultation", "assigned_to", ~Q(status="closed"), _("Consultations")),
     )

@@ -22,7 +22,13 @@ ROLE_LABELS = {
 
 # role → permissions as "app_label.codename"
 ROLES: dict[str, set[str]] = {
-    MARKETING: {"staff.fulfil_orders"},
+    MARKETING: {
+        "staff.fulfil_orders",
+        # Price changes and service news are marketing's to announce (issue 8).
+        "web.view_announcement",
+        "web.add_announcement",
+        "web.change_announcement",
+    },
     FINANCE: {
         "staff.approve_topups",
         "staff.pay_refunds",

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from snshelper.staff import reveal_views, views
+from snshelper.staff import dashboard_views, reveal_views, views
 
 app_name = "staff"
 urlpatterns = [
+    path("", dashboard_views.dashboard, name="dashboard"),
     path("pledge/", views.pledge_page, name="pledge"),
     path("reveals/", reveal_views.reveal_log, name="reveals"),
     path("reveals/report/", reveal_views.reveal_report, name="reveals_report"),

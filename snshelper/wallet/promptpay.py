@@ -8,9 +8,6 @@ staff tools check a payload the same way an app would.
 import re
 from decimal import Decimal
 
-import qrcode
-import qrcode.constants
-import qrcode.image.svg
 from django.utils.translation import gettext_lazy as _
 
 from snshelper.wallet import errors
@@ -131,14 +128,3 @@ def parse_payload(payload: str) -> dict[str, str]:
     if fields["63"].upper() != expected:
         raise ValueError(f"CRC mismatch: payload says {fields['63']}, computed {expected}.")
     return fields
-
-
-def qr_svg(payload: str) -> str:
-    """Bare inline ``<svg>`` (no XML prolog, no style attributes, which the CSP would block)."""
-    image = qrcode.make(
-        payload,
-        image_factory=qrcode.image.svg.SvgPathImage,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-    )
-    markup = image.to_string(encoding="unicode")
-    return re.sub(r"^\s*<\?xml[^>]*\?>\s*", "", markup)

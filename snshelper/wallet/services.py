@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from snshelper.core import clock, uploads
-from snshelper.wallet import ledger, promptpay
+from snshelper.wallet import ledger, notices, promptpay
 from snshelper.wallet.errors import AlreadyHandled, InvalidAmount, WalletError
 from snshelper.wallet.models import LedgerAccount, LedgerTransaction, RefundBankAccount, TopUp, Withdrawal
 
@@ -239,6 +239,7 @@ def approve_top_up(*, top_up: TopUp, by) -> TopUp:
     )
     top_up.status, top_up.reviewed_by, top_up.reviewed_at = TopUp.Status.APPROVED, by, clock.now()
     top_up.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    notices.top_up_reviewed(top_up)
     return top_up
 
 
@@ -253,6 +254,7 @@ def reject_top_up(*, top_up: TopUp, by, reason: str) -> TopUp:
     top_up.status, top_up.reviewed_by, top_up.reviewed_at = TopUp.Status.REJECTED, by, clock.now()
     top_up.reject_reason = reason.strip()[:300]
     top_up.save(update_fields=["status", "reviewed_by", "reviewed_at", "reject_reason"])
+    notices.top_up_reviewed(top_up)
     return top_up
 
 
@@ -340,6 +342,7 @@ def pay_withdrawal(*, withdrawal, by, payout_reference: str):
     withdrawal.status, withdrawal.handled_by, withdrawal.handled_at = Withdrawal.Status.PAID, by, clock.now()
     withdrawal.payout_reference = payout_reference.strip()[:100]
     withdrawal.save(update_fields=["status", "handled_by", "handled_at", "payout_reference"])
+    notices.withdrawal_handled(withdrawal)
     return withdrawal
 
 
@@ -370,4 +373,5 @@ def reject_withdrawal(*, withdrawal, by, reason: str):
     )
     withdrawal.reject_reason = reason.strip()[:300]
     withdrawal.save(update_fields=["status", "handled_by", "handled_at", "reject_reason"])
+    notices.withdrawal_handled(withdrawal)
     return withdrawal

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from snshelper.accounts import selectors as account_selectors
+from snshelper.core import qr
 from snshelper.core.uploads import UploadRefused
-from snshelper.wallet import promptpay, selectors, services
+from snshelper.wallet import selectors, services
 from snshelper.wallet.errors import WalletError
 from snshelper.wallet.forms import (
     AdjustmentForm,
@@ -73,10 +74,10 @@ def top_up(request, reference):
     top_up = selectors.top_up_for(request.user, reference)
     if top_up is None:
         raise Http404
-    qr = ""
+    code = ""
     if top_up.status == TopUp.Status.AWAITING_PAYMENT:
-        qr = promptpay.qr_svg(top_up.promptpay_payload)
-    return render(request, "wallet/top_up.html", {"top_up": top_up, "qr": qr})
+        code = qr.svg(top_up.promptpay_payload)
+    return render(request, "wallet/top_up.html", {"top_up": top_up, "qr": code})
 
 
 @login_required

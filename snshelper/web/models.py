@@ -6,11 +6,18 @@ from snshelper.core import clock
 
 
 class Announcement(models.Model):
-    """News for every visitor (service news, price changes, maintenance), shown in the popup.
+    """News for every visitor (service news, price changes, maintenance), shown in the popup and on
+    the updates page.
 
     Written per language; a language left empty falls back to Thai.
     """
 
+    class Kind(models.TextChoices):
+        SERVICE_NEWS = "service_news", _("Service news")
+        PRICE_CHANGE = "price_change", _("Price change")
+        MAINTENANCE = "maintenance", _("Maintenance")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.SERVICE_NEWS)
     title_th = models.CharField(_("title (Thai)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     title_ko = models.CharField(_("title (Korean)"), max_length=200, blank=True)

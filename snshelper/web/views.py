@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,14 +11,21 @@ from snshelper.accounts import services as account_services
 from snshelper.privacy.cookies import optional_cookies_allowed
 from snshelper.staff.security import has_totp
 from snshelper.wallet import selectors as wallet_selectors
-from snshelper.web import popup
+from snshelper.web import popup, selectors
 from snshelper.web.models import Announcement
 
 PLATFORMS = ["Instagram", "Facebook", "TikTok", "YouTube", "X", "LINE"]
+UPDATES_PER_PAGE = 10
 
 
 def home(request):
     return render(request, "web/home.html", {"platforms": PLATFORMS})
+
+
+def updates(request):
+    """Every announcement showing now, newest first, in the visitor's language (else Thai)."""
+    page = Paginator(selectors.showing_announcements(), UPDATES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "web/updates.html", {"page": page})
 
 
 @login_required

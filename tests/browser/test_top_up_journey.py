@@ -26,6 +26,13 @@ def _sign_in(page, email, secret=None):
     page.wait_for_url("**/dashboard/")
 
 
+def _close_popup(page):
+    """The demo's welcome announcement, read and closed (it sits over the page's lower half)."""
+    popup = page.get_by_test_id("announcement-popup")
+    if popup.is_visible():
+        popup.locator("form[method=dialog] button").click()
+
+
 def test_demo_member_tops_up_by_promptpay_and_demo_finance_approves(journey, chromium, live_server):
     accounts = {account.email: account for account in demo.load_demo()}
     member = Member.objects.get(email="member@demo.test")
@@ -34,6 +41,7 @@ def test_demo_member_tops_up_by_promptpay_and_demo_finance_approves(journey, chr
     _sign_in(page, member.email)
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
+    _close_popup(page)
     page.get_by_role("link", name="Top up", exact=True).click()
     page.get_by_label("Amount (THB)").fill("0")
     page.get_by_role("button", name="Get the QR code").click()

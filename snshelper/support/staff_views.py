@@ -1,0 +1,278 @@
+"""Support staff's pages under /staff/support/: the queue, a consultation (reply with a canned reply,
+internal notes, assign, close, reopen, flag a dispute) and the canned replies. The privacy officer
+reads complaints and privacy consultations (and their attachments), and writes nothing here."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from snshelper.core.errors import DomainError
+from snshelper.core.uploads import UploadRefused
+from snshelper.support import selectors, services
+from snshelper.support.forms import CannedReplyForm, StaffReplyForm
+from snshelper.support.models import Status, Topic
+from snshelper.support.views import _file_response
+
+ANSWER = "staff.answer_consultations"
+PRIVACY = "staff.handle_privacy_requests"
+REVEALED = ("accounts.Member.email", "accounts.Member.phone")
+
+
+def _reader(view):
+    """Support staff, or the privacy officer (read-only, complaints and privacy consultations)."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not (request.user.has_perm(ANSWER) or request.user.has_perm(PRIVACY)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def _answers(user) -> bool:
+    return user.has_perm(ANSWER)
+
+
+def _visible(user, consultation) -> bool:
+    return _answers(user) or consultation.is_complaint or consultation.topic == Topic.PRIVACY
+
+
+def _consultation(request, number):
+    consultation = selectors.consultation_for_staff(number)
+    if consultation is None or not _visible(request.user, consultation):
+        raise Http404
+    return consultation
+
+
+@_reader
+def queue(request):
+    answers = _answers(request.user)
+    chosen = request.GET.get("filter", "waiting")
+    if chosen not in selectors.QUEUE_FILTERS or not answers:
+        chosen = "waiting" if answers else "all"
+    rows = selectors.queue(filter=chosen, staff=request.user)
+    if not answers:
+        rows = selectors.privacy_officer_view(rows)
+    rows = selectors.search_filter(rows, request.GET.get("q", ""))
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    for consultation in page:
+        consultation.overdue = selectors.is_overdue(consultation)
+        consultation.first_response_time = selectors.first_response_time(consultation)
+        consultation.resolution_time = selectors.resolution_time(consultation)
+    return render(
+        request,
+        "support/staff/queue.html",
+        {
+            "page": page,
+            "filter": chosen,
+            "filters": selectors.QUEUE_FILTERS if answers else ("all",),
+            "q": request.GET.get("q", ""),
+            "times": selectors.queue_times(),
+            "counts": selectors.queue_counts(),
+            "answers": answers,
+        },
+    )
+
+
+def _revealed(request, consultation) -> dict:
+    """On a POST with a reason: the member's email and phone in clear, for this response only."""
+    from snshelper.core.network import client_ip
+    from snshelper.staff import reveals
+
+    if request.method != "POST" or "reveal" not in request.POST:
+        return {}
+    member = consultation.member
+    try:
+        return {
+            field.rpartition(".")[2]: reveals.reveal(
+                staff=request.user,
+                member=member,
+                field=field,
+                reason=request.POST.get("reason", ""),
+                record=member,
+                ip_address=client_ip(request),
+            )
+            for field in REVEALED
+        }
+    except reveals.RevealRefused as error:
+        messages.error(request, str(error.message))
+        return {}
+
+
+def _render_detail(request, consultation, form=None):
+    answers = _answers(request.user)
+    canned = None
+    if form is None:
+        initial = {}
+        picked = request.GET.get("canned", "")
+        if picked.isdigit():
+            canned = selectors.canned_reply(int(picked))
+            if canned is not None:
+                initial["body"] = canned.body_in(consultation.member.language)
+        form = StaffReplyForm(initial=initial)
+    return render(
+        request,
+        "support/staff/detail.html",
+        {
+            "consultation": consultation,
+            "thread": consultation.thread,
+            "form": form,
+            "answers": answers,
+            "revealed": _revealed(request, consultation),
+            "canned": selectors.canned_replies() if answers else [],
+            "picked": canned,
+            "support_staff": selectors.support_staff() if answers else [],
+            "closed": consultation.status == Status.CLOSED,
+            "overdue": selectors.is_overdue(consultation),
+            "first_response_time": selectors.first_response_time(consultation),
+            "resolution_time": selectors.resolution_time(consultation),
+            "others": selectors.other_consultations(consultation),
+        },
+    )
+
+
+@_reader
+def detail(request, number):
+    return _render_detail(request, _consultation(request, number))
+
+
+@permission_required(ANSWER, raise_exception=True)
+@require_POST
+def reply(request, number):
+    consultation = _consultation(request, number)
+    form = StaffReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        internal = form.cleaned_data["internal"]
+        try:
+            services.reply(
+                consultation=consultation,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["files"],
+                internal=internal,
+            )
+        except UploadRefused as error:
+            form.add_error("files", str(error.message))
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("Note saved (staff only).") if internal else _("Reply sent: the member is notified."),
+            )
+            return redirect("support_staff:detail", number=number)
+    consultation = _consultation(request, number)
+    return _render_detail(request, consultation, form)
+
+
+def _act(request, number, action, done: str):
+    consultation = _consultation(request, number)
+    try:
+        action(consultation)
+        messages.success(request, done)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return redirect("support_staff:detail", number=number)
+
+
+@permission_required(ANSWER, raise_exception=True)
+@require_POST
+def assign(request, number):
+    chosen = request.POST.get("to", "")
+    if chosen == "me":
+        to = request.user
+    elif chosen.isdigit():
+        to = selectors.support_staff().filter(pk=int(chosen)).first()
+        if to is None:
+            raise Http404
+    else:
+        to = None
+    done = _("Assigned to %(name)s.") % {"name": to.name} if to else _("No one is assigned now.")
+    return _act(request, number, lambda c: services.assign(consultation=c, to=to, by=request.user), done)
+
+
+@permission_required(ANSWER, raise_exception=True)
+@require_POST
+def close(request, number):
+    return _act(
+        request,
+        number,
+        lambda c: services.close(consultation=c, by=request.user),
+        _("Closed: the member is notified."),
+    )
+
+
+@permission_required(ANSWER, raise_exception=True)
+@require_POST
+def reopen(request, number):
+    return _act(request, number, lambda c: services.reopen(consultation=c, by=request.user), _("Reopened."))
+
+
+@permission_required(ANSWER, raise_exception=True)
+@require_POST
+def flag(request, number):
+    disputed = request.POST.get("disputed") == "yes"
+    done = _("Flagged as a dispute: kept 5 years after closing.") if disputed else _("Dispute flag removed.")
+    return _act(
+        request,
+        number,
+        lambda c: services.flag_dispute(consultation=c, by=request.user, disputed=disputed),
+        done,
+    )
+
+
+@_reader
+def attachment(request, pk):
+    """Served to support staff and (for complaints and privacy consultations) the privacy officer."""
+    found = selectors.attachment_for_staff(pk)
+    if found is None or not found.file or not _visible(request.user, found.message.consultation):
+        raise Http404
+    return _file_response(found)
+
+
+# --- Canned replies ---------------------------------------------------------------------------------
+
+
+@permission_required(ANSWER, raise_exception=True)
+def canned_list(request):
+    return render(
+        request, "support/staff/canned_list.html", {"replies": selectors.canned_replies(active_only=False)}
+    )
+
+
+@permission_required(ANSWER, raise_exception=True)
+def canned_edit(request, pk=None):
+    canned = None
+    if pk is not None:
+        canned = selectors.canned_reply(pk)
+        if canned is None:
+            raise Http404
+    initial = (
+        {
+            "title": canned.title,
+            "body_th": canned.body_th,
+            "body_en": canned.body_en,
+            "body_ko": canned.body_ko,
+            "active": canned.active,
+        }
+        if canned
+        else None
+    )
+    form = CannedReplyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_canned_reply(canned=canned, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Canned reply saved."))
+            return redirect("support_staff:canned_list")
+    return render(request, "support/staff/canned_edit.html", {"form": form, "canned": canned})
