@@ -235,3 +235,20 @@ def test_provider_status_reports_make_one_notice_per_change_after_the_batch_comm
         ("order_canceled", f"order:{placed[1].pk}:Canceled"),
         ("order_completed", f"order:{placed[0].pk}:Completed"),
     ]
+
+
+def test_a_member_may_keep_order_updates_to_the_centre_and_still_gets_money_notices_by_email(
+    order, django_capture_on_commit_callbacks
+):
+    member = order.member
+    notices.choose_channels(member=member, email=True, line=True, order_updates=False)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(order=order, to=Status.COMPLETED, start_count=10)
+    completed = Notification.objects.get(member=member, kind="order_completed")
+    assert not completed.deliveries.exists() and mail.outbox == []  # in the centre only
+    with django_capture_on_commit_callbacks(execute=True):
+        wallet.reject_top_up(
+            top_up=wallet.create_promptpay_top_up(member=member, amount="100"), by=None, reason="No transfer."
+        )
+    assert len(mail.outbox) == 1  # a top-up's outcome still goes by email

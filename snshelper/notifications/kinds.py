@@ -25,6 +25,9 @@ class Kind:
     # A notice with more to say by email than its body (a policy change, a breach) names templates
     # ``<email_template>_subject.txt`` and ``_body.txt``, rendered with the prepared params.
     email_template: str = ""
+    # Routine order updates: a member may keep these to the notification centre (a reseller with
+    # thousands of orders a day does not want an email for each).
+    routine: bool = False
 
 
 KINDS: dict[str, Kind] = {}
@@ -35,11 +38,19 @@ class _Blank(dict):
         return "…"
 
 
-def declare(key: str, *, title, body, required: bool, prepare=None, email_template: str = "") -> Kind:
+def declare(
+    key: str, *, title, body, required: bool, prepare=None, email_template: str = "", routine: bool = False
+) -> Kind:
     if key in KINDS:
         raise ValueError(f"notice kind {key!r} is declared twice")
     KINDS[key] = Kind(
-        key=key, title=title, body=body, required=required, prepare=prepare, email_template=email_template
+        key=key,
+        title=title,
+        body=body,
+        required=required,
+        prepare=prepare,
+        email_template=email_template,
+        routine=routine,
     )
     return KINDS[key]
 

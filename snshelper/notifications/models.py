@@ -98,6 +98,11 @@ class ChannelChoice(models.Model):
     )
     email = models.BooleanField(_("by email"), default=True)
     line = models.BooleanField(_("by LINE"), default=True)
+    order_updates = models.BooleanField(
+        _("order status updates by email and LINE"),
+        default=True,
+        help_text=_("Off: order status changes stay in the notification centre only."),
+    )
     updated_at = models.DateTimeField(_("changed"), default=clock.now)
 
     class Meta:

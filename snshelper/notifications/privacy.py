@@ -44,6 +44,13 @@ personal_data(
     purpose=M,
     retention="membership",
 )
+personal_data(
+    "notifications.ChannelChoice",
+    "order_updates",
+    category=Category.PREFERENCE,
+    purpose=M,
+    retention="membership",
+)
 owned_by("notifications.ChannelChoice", "member")
 
 # LINE Login links a LINE account for notices; allauth's profile copy (extra_data) is emptied before

@@ -10,4 +10,6 @@ from snshelper.notifications import channels, selectors, services
 def line_linked(sender, request, sociallogin, **kwargs):
     if sociallogin.account.provider == channels.LINE_PROVIDER:
         choice = selectors.channel_choice(sociallogin.user)
-        services.choose_channels(member=sociallogin.user, email=choice.email, line=True)
+        services.choose_channels(
+            member=sociallogin.user, email=choice.email, line=True, order_updates=choice.order_updates
+        )

@@ -34,9 +34,11 @@ def _suspended(member) -> bool:
     return requests.processing_suspended(member)
 
 
-def _channels_for(member) -> list[str]:
+def _channels_for(member, declared) -> list[str]:
     choice = _choice(member)
     wanted = []
+    if declared.routine and not choice.order_updates:
+        return wanted  # the notification centre only
     if choice.email and member.email:
         wanted.append(Channel.EMAIL)
     if choice.line and channels.line_configured() and channels.line_user_id(member):
@@ -65,7 +67,7 @@ def notify(*, member, kind: str, params: dict | None = None, link: str = "", eve
             )
             deliveries = [
                 Delivery(notification=notification, channel=channel, retry_key=uuid.uuid4())
-                for channel in _channels_for(member)
+                for channel in _channels_for(member, declared)
             ]
             for delivery in deliveries:  # refused now (an address under correction): said at once
                 if refusal := _refusal(delivery):
@@ -118,6 +120,8 @@ def _refusal(delivery: Delivery) -> str:
     if not notification.required and _suspended(member):
         return "The member stopped the processing of their data."
     choice = _choice(member)
+    if kinds.kind(notification.kind).routine and not choice.order_updates:
+        return "The member keeps order status updates to the notification centre."
     if delivery.channel == Channel.EMAIL:
         if not choice.email:
             return "The member turned email notices off."
@@ -221,8 +225,9 @@ def open_notice(*, member, notification_id: int) -> Notification:
     return notification
 
 
-def choose_channels(*, member, email: bool, line: bool) -> ChannelChoice:
+def choose_channels(*, member, email: bool, line: bool, order_updates: bool = True) -> ChannelChoice:
     choice, _ = ChannelChoice.objects.update_or_create(
-        member=member, defaults={"email": email, "line": line, "updated_at": clock.now()}
+        member=member,
+        defaults={"email": email, "line": line, "order_updates": order_updates, "updated_at": clock.now()},
     )
     return choice

@@ -43,7 +43,10 @@ def notice_settings(request):
     choice = selectors.channel_choice(request.user)
     if request.method == "POST":
         choice = services.choose_channels(
-            member=request.user, email="email" in request.POST, line="line" in request.POST
+            member=request.user,
+            email="email" in request.POST,
+            line="line" in request.POST,
+            order_updates="order_updates" in request.POST,
         )
         messages.success(request, _("Your notice settings are saved."))
         return redirect("notifications:settings")

@@ -28,12 +28,14 @@ declare(
     title=_("Order #%(number)s has started"),
     body=_("We have started your order #%(number)s (%(quantity)s). We will tell you when it is done."),
     required=False,
+    routine=True,
 )
 declare(
     "order_completed",
     title=_("Order #%(number)s is completed"),
     body=_("Your order #%(number)s (%(quantity)s) is completed. Thank you for ordering with us."),
     required=True,
+    routine=True,
 )
 declare(
     "order_partial",
@@ -43,12 +45,14 @@ declare(
         "We refunded %(refunded)s THB to your balance."
     ),
     required=True,
+    routine=True,
 )
 declare(
     "order_canceled",
     title=_("Order #%(number)s is canceled"),
     body=_("Your order #%(number)s is canceled. We refunded %(refunded)s THB to your balance."),
     required=True,
+    routine=True,
 )
 declare(
     "refill_outcome",

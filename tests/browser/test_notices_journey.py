@@ -59,10 +59,10 @@ def test_member_reads_notices_on_a_phone(journey, make_member, make_service):
     journey.shot("all-read")
 
     page.get_by_role("link", name="How notices reach you").click()
-    page.get_by_label("By email").uncheck()
+    page.get_by_label("By email", exact=True).uncheck()
     page.get_by_role("button", name="Save").click()
     assert page.get_by_text("Your notice settings are saved.").is_visible()
-    assert not page.get_by_label("By email").is_checked()
+    assert not page.get_by_label("By email", exact=True).is_checked()
     journey.shot("notice-settings")
     assert journey.foreign_requests() == []
 
