@@ -65,6 +65,22 @@ def test_revealing_a_field_returns_it_and_writes_exactly_one_log_row(finance, wi
     )
 
 
+def test_several_fields_are_revealed_all_or_none(finance, withdrawal):
+    """A page showing two fields at once logs both, or, when one is refused, neither."""
+    asks = [("number", FIELD, withdrawal), ("holder", "wallet.Withdrawal.account_holder", withdrawal)]
+    shown = reveals.reveal_many(staff=finance, member=withdrawal.member, asks=asks, reason="Paying it")
+    assert shown == {"number": NUMBER, "holder": withdrawal.account_holder}
+    assert RevealLog.objects.count() == 2
+    with pytest.raises(reveals.NotPermitted):
+        reveals.reveal_many(
+            staff=finance,
+            member=withdrawal.member,
+            asks=[*asks, ("phone", "accounts.Member.phone", withdrawal.member)],  # not finance's to see
+            reason="Paying it",
+        )
+    assert RevealLog.objects.count() == 2
+
+
 def test_an_unpledged_staff_member_is_refused_and_nothing_is_written(make_staff, withdrawal):
     staff, _secret = make_staff(roles.FINANCE, pledged=False)
     with pytest.raises(reveals.PledgeOrAccessMissing):

@@ -78,26 +78,22 @@ def _reveal_request_data(request, data_request, record) -> dict:
     from snshelper.core.network import client_ip
     from snshelper.staff import reveals
 
-    shown = {}
     asks = []
     if record is not None:
         asks.append(("current", data_request.target, record))
     if data_request.kind == DataSubjectRequest.Kind.CORRECT:
         asks.append(("requested", "privacy.DataSubjectRequest.requested_value", data_request))
     try:
-        for key, field, holder in asks:
-            shown[key] = reveals.reveal(
-                staff=request.user,
-                member=data_request.member,
-                field=field,
-                reason=request.POST.get("reason", ""),
-                record=holder,
-                ip_address=client_ip(request),
-            )
+        return reveals.reveal_many(
+            staff=request.user,
+            member=data_request.member,
+            asks=asks,
+            reason=request.POST.get("reason", ""),
+            ip_address=client_ip(request),
+        )
     except DomainError as error:
         messages.error(request, error.message)
         return {}
-    return shown
 
 
 @permission_required(HANDLE, raise_exception=True)

@@ -5,6 +5,7 @@ one ``RevealLog`` row (who, whose data, which field, when, why) and nothing else
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,18 @@ def reveal(*, staff, member, field: str, reason: str, record, ip_address: str | 
         staff=staff, member=member, field=field, reason=reason[:300], at=clock.now(), ip_address=ip_address
     )
     return getattr(record, name)
+
+
+@transaction.atomic
+def reveal_many(*, staff, member, asks, reason: str, ip_address: str | None = None) -> dict[str, str]:
+    """Several fields at once, as ``{key: value}`` for ``asks`` of ``(key, field, record)``: all of
+    them (one log row each) or, when one is refused, none and no log row."""
+    return {
+        key: reveal(
+            staff=staff, member=member, field=field, reason=reason, record=record, ip_address=ip_address
+        )
+        for key, field, record in asks
+    }
 
 
 def mask(value, kind: str = "text") -> str:

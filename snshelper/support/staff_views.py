@@ -91,17 +91,13 @@ def _revealed(request, consultation) -> dict:
         return {}
     member = consultation.member
     try:
-        return {
-            field.rpartition(".")[2]: reveals.reveal(
-                staff=request.user,
-                member=member,
-                field=field,
-                reason=request.POST.get("reason", ""),
-                record=member,
-                ip_address=client_ip(request),
-            )
-            for field in REVEALED
-        }
+        return reveals.reveal_many(
+            staff=request.user,
+            member=member,
+            asks=[(field.rpartition(".")[2], field, member) for field in REVEALED],
+            reason=request.POST.get("reason", ""),
+            ip_address=client_ip(request),
+        )
     except reveals.RevealRefused as error:
         messages.error(request, str(error.message))
         return {}

@@ -125,17 +125,13 @@ def _reveal(request, records: list, key: str, fields: tuple[str, ...]) -> dict:
         raise Http404
     try:
         return {
-            record.pk: {
-                field.rpartition(".")[2]: reveals.reveal(
-                    staff=request.user,
-                    member=record.member,
-                    field=field,
-                    reason=request.POST.get("reason", ""),
-                    record=record,
-                    ip_address=client_ip(request),
-                )
-                for field in fields
-            }
+            record.pk: reveals.reveal_many(
+                staff=request.user,
+                member=record.member,
+                asks=[(field.rpartition(".")[2], field, record) for field in fields],
+                reason=request.POST.get("reason", ""),
+                ip_address=client_ip(request),
+            )
         }
     except reveals.RevealRefused as error:
         messages.error(request, str(error.message))
