@@ -135,6 +135,18 @@ def funded(member):
     return member
 
 
+@pytest.fixture
+def recorder(settings):
+    """The local stand-in for LINE's push endpoint, with the site's LINE settings pointing at it."""
+    from snshelper.notifications.line_recorder import LineRecorder
+
+    running = LineRecorder().start()
+    settings.LINE_API_BASE_URL = running.base_url
+    settings.LINE_CHANNEL_ACCESS_TOKEN = "test-channel-token"
+    yield running
+    running.stop()
+
+
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     """Uploads land in a directory of their own for each test."""

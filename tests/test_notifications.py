@@ -10,7 +10,6 @@ from allauth.socialaccount.models import SocialAccount
 from django.core import mail
 
 from snshelper.notifications import services as notices
-from snshelper.notifications.line_recorder import LineRecorder
 from snshelper.notifications.models import Delivery, DeliveryStatus, Notification
 from snshelper.orders.models import Status
 from snshelper.orders.services import OrderRequest, place_order, transition
@@ -20,15 +19,6 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-@pytest.fixture
-def recorder(settings):
-    running = LineRecorder().start()
-    settings.LINE_API_BASE_URL = running.base_url
-    settings.LINE_CHANNEL_ACCESS_TOKEN = "test-channel-token"
-    yield running
-    running.stop()
 
 
 def link_line(member, uid="U4af4980629a1b2c3d4e5f60718293a4b"):

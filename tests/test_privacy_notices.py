@@ -12,7 +12,6 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
 from snshelper.core import clock as clock_module
-from snshelper.notifications.line_recorder import LineRecorder
 from snshelper.notifications.models import DeliveryStatus, Notification
 from snshelper.privacy import breaches, export, inquiries, requests, versions
 from snshelper.privacy.models import BreachNotice, DataExport, DataSubjectRequest, RefusalGround
@@ -22,15 +21,6 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 LANGUAGES = ("th", "en", "ko")
 LINE_UID = "U4af4980629a1b2c3d4e5f60718293a4b"
-
-
-@pytest.fixture
-def recorder(settings):
-    running = LineRecorder().start()
-    settings.LINE_API_BASE_URL = running.base_url
-    settings.LINE_CHANNEL_ACCESS_TOKEN = "test-channel-token"
-    yield running
-    running.stop()
 
 
 @pytest.fixture(params=LANGUAGES)

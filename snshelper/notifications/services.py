@@ -69,8 +69,8 @@ def notify(*, member, kind: str, params: dict | None = None, link: str = "", eve
                 Delivery(notification=notification, channel=channel, retry_key=uuid.uuid4())
                 for channel in _channels_for(member, declared)
             ]
-            for delivery in deliveries:  # refused now (an address under correction): said at once
-                if refusal := _refusal(delivery):
+            for delivery in deliveries:  # an address under correction: refused now, said at once
+                if delivery.channel == Channel.EMAIL and (refusal := _email_refusal(member)):
                     delivery.status, delivery.last_error = DeliveryStatus.REFUSED, refusal
             deliveries = Delivery.objects.bulk_create(deliveries)
     except IntegrityError:
@@ -111,8 +111,6 @@ def _queue(delivery_ids: list[int]) -> None:
 
 def _refusal(delivery: Delivery) -> str:
     """Why this delivery must not go out now, or ""."""
-    from snshelper.privacy import corrections
-
     notification = delivery.notification
     member = notification.member
     if not member.is_active or member.withdrawn_at is not None:
@@ -125,8 +123,7 @@ def _refusal(delivery: Delivery) -> str:
     if delivery.channel == Channel.EMAIL:
         if not choice.email:
             return "The member turned email notices off."
-        if corrections.is_under_correction(member, "accounts.Member.email"):
-            return "The member's email address is being corrected."
+        return _email_refusal(member)
     if delivery.channel == Channel.LINE:
         if not choice.line:
             return "The member turned LINE notices off."
@@ -134,6 +131,14 @@ def _refusal(delivery: Delivery) -> str:
             return "No LINE channel is configured."
         if not channels.line_user_id(member):
             return "The member's LINE account is no longer linked."
+    return ""
+
+
+def _email_refusal(member) -> str:
+    from snshelper.privacy import corrections
+
+    if corrections.is_under_correction(member, "accounts.Member.email"):
+        return "The member's email address is being corrected."
     return ""
 
 

@@ -13,21 +13,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from snshelper.core.errors import DomainError
+from snshelper.core.form_fields import LocalDateTimeField
 from snshelper.privacy import breaches
 from snshelper.privacy.models import BreachIncident
 from snshelper.privacy.registry import Category
 
 BREACHES = "staff.manage_breaches"
-WHEN = {"type": "datetime-local"}
-
-
-def _when(label, required=False):
-    return forms.DateTimeField(
-        label=label,
-        required=required,
-        widget=forms.DateTimeInput(attrs=WHEN, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
 
 
 def _text(label, required=False):
@@ -36,9 +27,11 @@ def _text(label, required=False):
 
 class IncidentForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    found_at = _when(gettext_lazy("Found at (the 72-hour clock counts from here)"), required=True)
-    occurred_from = _when(gettext_lazy("Happened from"))
-    occurred_until = _when(gettext_lazy("Happened until"))
+    found_at = LocalDateTimeField(
+        label=gettext_lazy("Found at (the 72-hour clock counts from here)"), required=True
+    )
+    occurred_from = LocalDateTimeField(label=gettext_lazy("Happened from"), required=False)
+    occurred_until = LocalDateTimeField(label=gettext_lazy("Happened until"), required=False)
     what_happened = _text(gettext_lazy("What happened"), required=True)
     how = _text(gettext_lazy("How it happened"))
     categories = forms.MultipleChoiceField(

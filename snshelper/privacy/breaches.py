@@ -25,10 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from snshelper.accounts.models import Member
 from snshelper.core import clock
 from snshelper.core.errors import DomainError
-from snshelper.notifications import selectors as notification_selectors
-from snshelper.notifications import services as notices
 from snshelper.privacy.models import BreachEvent, BreachIncident, BreachNotice
-from snshelper.privacy.notices import BREACH
+from snshelper.privacy.notices import BREACH, send_banner_notices
 from snshelper.privacy.registry import Category
 
 REGULATOR_HOURS = 72  # PDPA s.37(4): the PDPC is told within 72 hours of becoming aware
@@ -295,29 +293,14 @@ def mail_notices(*, incident: BreachIncident) -> int:
     """
     key = event_key(incident)
     link = reverse("privacy_member:overview")
-    pending = (
-        BreachNotice.objects.filter(incident=incident, emailed_at__isnull=True)
-        .exclude(member_id__in=notification_selectors.notified_member_ids(key))
-        .order_by("pk")
+    return send_banner_notices(
+        BreachNotice.objects.filter(incident=incident, emailed_at__isnull=True).order_by("pk"),
+        kind=BREACH,
+        link=link,
+        event_key=key,
+        params=lambda notice: {"notice": notice.pk, "incident_title": incident.title},
+        batch=NOTICE_BATCH,
     )
-    sent, last = 0, 0
-    while batch := list(pending.filter(pk__gt=last).select_related("member")[:NOTICE_BATCH]):
-        last = batch[-1].pk
-        emailed = []
-        for notice in batch:
-            notification = notices.notify(
-                member=notice.member,
-                kind=BREACH,
-                params={"notice": notice.pk, "incident_title": incident.title},
-                link=link,
-                event_key=key,
-            )
-            if notification_selectors.goes_by_email(notification):
-                emailed.append(notice.pk)
-        if emailed:
-            BreachNotice.objects.filter(pk__in=emailed).update(emailed_at=clock.now())
-        sent += len(emailed)
-    return sent
 
 
 def mail_unsent_notices() -> int:

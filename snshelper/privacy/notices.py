@@ -19,6 +19,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.core import clock
+from snshelper.notifications import selectors as notification_selectors
+from snshelper.notifications import services as notices
 from snshelper.notifications.kinds import declare
 
 POLICY_CHANGE = "policy_change"
@@ -175,3 +178,31 @@ declare(
     prepare=_breach,
     email_template="privacy/mail/breach_notice",
 )
+
+
+def send_banner_notices(pending, *, kind: str, link: str, event_key: str, params, batch: int = 500) -> int:
+    """Hand each on-site notice in ``pending`` (policy-change or breach notices not yet emailed, a
+    queryset ordered by pk) to the notification service, in batches; ``params`` is a dict, or a
+    function of the notice. ``emailed_at`` records that the email is on its way; one refused at
+    once (an address being corrected, P10) leaves it empty. Returns how many go by email."""
+    pending = pending.exclude(member_id__in=notification_selectors.notified_member_ids(event_key))
+    sent, last = 0, 0
+    while rows := list(pending.filter(pk__gt=last).select_related("member")[:batch]):
+        last = rows[-1].pk
+        emailed = [
+            notice.pk
+            for notice in rows
+            if notification_selectors.goes_by_email(
+                notices.notify(
+                    member=notice.member,
+                    kind=kind,
+                    params=params(notice) if callable(params) else params,
+                    link=link,
+                    event_key=event_key,
+                )
+            )
+        ]
+        if emailed:
+            pending.model.objects.filter(pk__in=emailed).update(emailed_at=clock.now())
+        sent += len(emailed)
+    return sent

@@ -23,11 +23,9 @@ from django.utils.translation import gettext_lazy
 from snshelper.accounts.models import Member
 from snshelper.core import clock
 from snshelper.core.errors import DomainError
-from snshelper.notifications import selectors as notification_selectors
-from snshelper.notifications import services as notices
 from snshelper.privacy import policy
 from snshelper.privacy.models import PolicyChangeNotice, PolicyVersion
-from snshelper.privacy.notices import POLICY_CHANGE
+from snshelper.privacy.notices import POLICY_CHANGE, send_banner_notices
 
 NOTICE_BATCH = 1000
 DIFF_CONTEXT = 2  # unchanged lines shown around each change
@@ -257,25 +255,14 @@ def mail_notices(*, version: PolicyVersion) -> int:
         "reasons": dict(version.reasons),
         "summary": dict(version.summary),
     }
-    pending = (
-        PolicyChangeNotice.objects.filter(version=version, emailed_at__isnull=True)
-        .exclude(member_id__in=notification_selectors.notified_member_ids(key))
-        .order_by("pk")
+    return send_banner_notices(
+        PolicyChangeNotice.objects.filter(version=version, emailed_at__isnull=True).order_by("pk"),
+        kind=POLICY_CHANGE,
+        link=link,
+        event_key=key,
+        params=params,
+        batch=NOTICE_BATCH,
     )
-    sent, last = 0, 0
-    while batch := list(pending.filter(pk__gt=last).select_related("member")[:NOTICE_BATCH]):
-        last = batch[-1].pk
-        emailed = []
-        for notice in batch:
-            notification = notices.notify(
-                member=notice.member, kind=POLICY_CHANGE, params=params, link=link, event_key=key
-            )
-            if notification_selectors.goes_by_email(notification):
-                emailed.append(notice.pk)
-        if emailed:
-            PolicyChangeNotice.objects.filter(pk__in=emailed).update(emailed_at=clock.now())
-        sent += len(emailed)
-    return sent
 
 
 def mail_unsent_notices() -> int:

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.core.form_fields import LocalDateTimeField
 from snshelper.staff import selectors
 
 DEFAULT_RESPONSIBILITY = _(
@@ -36,11 +37,9 @@ class TrainingForm(forms.Form):
 
 
 class HandOverForm(forms.Form):
-    effective_at = forms.DateTimeField(
+    effective_at = LocalDateTimeField(
         label=_("Access ends at"),
         help_text=_("From this time the account cannot sign in; its open work goes to the colleague below."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     reassigned_to = StaffChoiceField(label=_("Open work taken over by"), queryset=selectors.current_staff())
     open_work_summary = forms.CharField(

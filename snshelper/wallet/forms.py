@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.core.form_fields import LocalDateTimeField
 from snshelper.wallet import services
 
 
@@ -17,11 +18,7 @@ class BankTransferForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    transferred_at = forms.DateTimeField(
-        label=_("Transfer date and time"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
+    transferred_at = LocalDateTimeField(label=_("Transfer date and time"))
     payer_name = forms.CharField(label=_("Name on the account you paid from"), max_length=150)
     payer_bank = forms.CharField(label=_("Your bank"), max_length=100, required=False)
     slip = forms.FileField(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from snshelper.core.errors import DomainError
+from snshelper.core.form_fields import LocalDateTimeField
 from snshelper.web import selectors, services
 from snshelper.web.models import Announcement
 
@@ -18,15 +19,6 @@ ADD = "web.add_announcement"
 CHANGE = "web.change_announcement"
 WHEN = {"type": "datetime-local"}
 THAI_REQUIRED = {"required": services.ThaiTextMissing.message}
-
-
-def _when(label, required):
-    return forms.DateTimeField(
-        label=label,
-        required=required,
-        widget=forms.DateTimeInput(attrs=WHEN, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
 
 
 def _text(label, required=False):
@@ -51,8 +43,12 @@ class AnnouncementForm(forms.Form):
     body_en = _text(gettext_lazy("Text in English"))
     title_ko = forms.CharField(label=gettext_lazy("Title in Korean"), max_length=200, required=False)
     body_ko = _text(gettext_lazy("Text in Korean"))
-    published_at = _when(gettext_lazy("Show from (Bangkok time; empty: now)"), required=False)
-    ends_at = _when(gettext_lazy("Show until (Bangkok time; empty: until ended)"), required=False)
+    published_at = LocalDateTimeField(
+        label=gettext_lazy("Show from (Bangkok time; empty: now)"), required=False
+    )
+    ends_at = LocalDateTimeField(
+        label=gettext_lazy("Show until (Bangkok time; empty: until ended)"), required=False
+    )
 
 
 def _initial(announcement: Announcement) -> dict:
