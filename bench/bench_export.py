@@ -1,4 +1,4 @@
-"""The "view" export of a member with 50,000 orders (``privacy.export.prepare``) against a raw SQL
+"""The "view" export of a member with 50,000 orders (``privacy_rights.export.services.prepare``) against a raw SQL
 dump of the same rows (psycopg ``COPY (…) TO STDOUT`` into a file), and its peak memory (tracemalloc)
 for a member with 5,000 orders and one with 50,000: flat means about equal.
 
@@ -181,7 +181,7 @@ def rowjson_dump(queries, conninfo: str, out: Path) -> dict:
 def run_export(member, *, trace: bool = False) -> dict:
     """``export.request_view`` then ``export.prepare`` (what the queue runs), timed; with ``trace``,
     tracemalloc's peak during ``prepare`` instead (slower, so timed separately)."""
-    from snshelper.privacy import export
+    from snshelper.privacy_rights.export import services as export
 
     request = export.request_view(member=member)
     gc.collect()
@@ -344,7 +344,7 @@ def report(result: dict) -> str:
             lines.append(f"| {name} | {size:,} | {rows:,} | {seconds:.3f} | {rows / seconds:,.0f} |")
     lines += [
         "",
-        "- **Export**: `privacy.export.request_view` then `export.prepare`, what the queue runs: for every"
+        "- **Export**: `privacy_rights.export.services.request_view` then `prepare`, what the queue runs: for every"
         " kind of record the registry says a member owns, the member's rows (`registry.member_rows`) with"
         " the declared fields, streamed (`.iterator(chunk_size=2000)`, a server-side cursor) into the JSON"
         " file one line a row; then the request closed and the member mailed. On PostgreSQL the database"

@@ -7,6 +7,7 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_tot
 from django.core.cache import cache
 from huey.contrib.djhuey import HUEY
 
+from snshelper import settings as project_settings
 from snshelper.accounts import services as account_services
 from snshelper.core import clock as clock_module
 from snshelper.staff import services as staff_services
@@ -14,6 +15,10 @@ from snshelper.staff import services as staff_services
 pytest_plugins = ["tests.providers_fixtures"]  # a provider simulator and a provider using it
 
 PASSWORD = "a-long-test-password-42"
+# Argon2 takes hundreds of milliseconds a hash, by design; tests hash with MD5 (fast, and never
+# used outside tests). The project's own hashers stay listed, so a password hashed by them still
+# checks; `real_password_hashers` puts Argon2 first again for the tests that are about it.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *project_settings.PASSWORD_HASHERS]
 
 
 @pytest.fixture(autouse=True)
@@ -23,10 +28,17 @@ def _isolated(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
     cache.clear()  # rate-limit counters start at zero
     HUEY.immediate = True  # jobs run at once, in the test's transaction
     yield
     clock_module.release()
+
+
+@pytest.fixture
+def real_password_hashers(settings):
+    """The project's password hashers (Argon2 first), as in production."""
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from snshelper.api import services as api_services
-from snshelper.core import demo
+from snshelper.demo import load as demo
 from snshelper.wallet import services as wallet
 
 pytestmark = pytest.mark.django_db(transaction=True)  # committed, so pg_dump sees it

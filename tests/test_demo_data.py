@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from snshelper.catalog.demo import DEMO_CATALOG, load_demo_catalog
 from snshelper.catalog.models import Category, Platform, Service
 from snshelper.catalog.platforms import DEFAULT_PLATFORMS
-from snshelper.orders.demo import DEMO_ORDERS, load_demo_orders
+from snshelper.demo.catalogue import DEMO_CATALOG, load_demo_catalog
+from snshelper.demo.orders import DEMO_ORDERS, load_demo_orders
 from snshelper.orders.models import Order, OrderTransition, Status
 from snshelper.staff import roles
 from snshelper.wallet import ledger, selectors
@@ -146,7 +146,7 @@ def test_loading_demo_orders_twice_changes_nothing(member, staff):
 
 
 def test_the_demo_provider_takes_an_order_from_pending_to_its_end(member, monkeypatch):
-    from snshelper.providers import demo as provider_demo
+    from snshelper.demo import provider as provider_demo
     from snshelper.providers import forwarding
     from tests.providers_fixtures import free_port
 

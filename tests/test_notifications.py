@@ -13,9 +13,10 @@ from snshelper.notifications import services as notices
 from snshelper.notifications.models import Delivery, DeliveryStatus, Notification
 from snshelper.orders.models import Status
 from snshelper.orders.services import OrderRequest, place_order, transition
-from snshelper.privacy import requests as privacy_requests
+from snshelper.privacy import restrictions
 from snshelper.wallet import services as wallet
 from tests.conftest import PASSWORD
+from snshelper.notifications import delivery
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -79,13 +80,12 @@ def test_a_failed_push_is_retried_later_and_recorded(
     recorder.fail_next = 1
     with django_capture_on_commit_callbacks(execute=True):
         transition(order=order, to=Status.IN_PROGRESS, start_count=5)
-    print("DBG", Delivery, Delivery.objects.all().query.combinator)
     line = Delivery.objects.get(channel="line")
     assert (line.status, line.attempts) == (DeliveryStatus.PENDING, 1)
     assert "500" in line.last_error and recorder.pushes == []
-    assert notices.deliver_due() == 0  # not due yet
+    assert delivery.deliver_due() == 0  # not due yet
     clock.advance(timedelta(minutes=1))
-    assert notices.deliver_due() == 1
+    assert delivery.deliver_due() == 1
     line.refresh_from_db()
     assert (line.status, line.attempts, line.last_error) == (DeliveryStatus.SENT, 2, "")
     assert len(recorder.pushes) == 1
@@ -96,9 +96,9 @@ def test_a_push_whose_answer_was_lost_is_not_delivered_twice(order, recorder, cl
     link_line(order.member)
     notification = notices.notify(member=order.member, kind="order_completed", params={"number": order.pk})
     line = notification.deliveries.get(channel="line")
-    notices.deliver(line.pk)
+    delivery.deliver(line.pk)
     Delivery.objects.filter(pk=line.pk).update(status=DeliveryStatus.PENDING)  # as if the answer was lost
-    notices.deliver(line.pk)
+    delivery.deliver(line.pk)
     assert len(recorder.pushes) == 1
     assert Delivery.objects.get(pk=line.pk).status == DeliveryStatus.SENT
 
@@ -109,7 +109,7 @@ def test_a_delivery_gives_up_after_the_retry_schedule(order, recorder, clock, se
     notification = notices.notify(member=order.member, kind="order_completed", params={"number": order.pk})
     line = notification.deliveries.get(channel="line")
     for _ in range(len(settings.NOTICE_RETRY_MINUTES) + 1):
-        notices.deliver(line.pk)
+        delivery.deliver(line.pk)
         clock.advance(timedelta(hours=13))
     line.refresh_from_db()
     assert line.status == DeliveryStatus.FAILED
@@ -142,7 +142,7 @@ def test_a_member_who_stopped_processing_gets_only_required_notices(
     from snshelper.privacy.models import ProcessingSuspension
 
     ProcessingSuspension.objects.create(member=order.member)
-    assert privacy_requests.processing_suspended(order.member)
+    assert restrictions.processing_suspended(order.member)
     with django_capture_on_commit_callbacks(execute=True):
         transition(order=order, to=Status.IN_PROGRESS, start_count=1)  # "started": not required
     with django_capture_on_commit_callbacks(execute=True):
@@ -151,13 +151,13 @@ def test_a_member_who_stopped_processing_gets_only_required_notices(
 
 
 def test_email_is_not_used_while_the_address_is_being_corrected(member, monkeypatch):
-    from snshelper.privacy import corrections
+    from snshelper.privacy import restrictions as corrections
 
     monkeypatch.setattr(corrections, "is_under_correction", lambda m, field: field == "accounts.Member.email")
     mail.outbox.clear()
     notification = notices.notify(member=member, kind="order_completed", params={"number": 7})
     email = notification.deliveries.get(channel="email")
-    notices.deliver(email.pk)
+    delivery.deliver(email.pk)
     email.refresh_from_db()
     assert email.status == DeliveryStatus.REFUSED and mail.outbox == []
     assert Notification.objects.filter(member=member).count() == 1  # still on site

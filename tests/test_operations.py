@@ -15,7 +15,8 @@ from django.core.management import call_command
 from huey import RedisHuey
 
 from snshelper.accounts.models import Member
-from snshelper.core import demo, health
+from snshelper.core import health
+from snshelper.demo import load as demo
 from tests.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,8 +164,8 @@ def test_demo_data_loads_twice_and_every_account_signs_in(client):
     assert wallet_selectors.balance(demo_member) > 0
     assert TopUp.objects.filter(status=TopUp.Status.PENDING_REVIEW).count() == 2  # work for finance
     assert Order.objects.filter(status=Status.PENDING).exists()  # work for marketing
-    from snshelper.privacy import selectors as privacy_selectors
     from snshelper.privacy.models import PolicyVersion
+    from snshelper.privacy_rights.desk import selectors as privacy_selectors
 
     desk = privacy_selectors.officer_desk()  # work for the privacy officer, once however often loaded
     assert len(desk.requests) == 1 and len(desk.inquiries) == 1

@@ -13,9 +13,11 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from snshelper.notifications.models import DeliveryStatus, Notification
-from snshelper.privacy import breaches, export, withdrawal
 from snshelper.privacy.models import BreachEvent, BreachIncident, BreachNotice, WithdrawnMember
 from snshelper.privacy.registry import Category
+from snshelper.privacy_rights.breaches import services as breaches
+from snshelper.privacy_rights.export import services as export
+from snshelper.privacy_rights.withdrawal import services as withdrawal
 from snshelper.staff import roles
 from tests.conftest import sign_in
 
@@ -145,7 +147,7 @@ def test_a_notice_is_not_made_until_the_incident_says_all_five_items(officer, me
 def test_a_mail_refused_for_an_address_under_correction_keeps_the_on_site_notice(
     officer, member, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from snshelper.privacy import corrections
+    from snshelper.privacy import restrictions as corrections
 
     monkeypatch.setattr(corrections, "is_under_correction", lambda m, key: key == "accounts.Member.email")
     incident = record(officer, [member])

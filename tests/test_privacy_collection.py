@@ -86,9 +86,9 @@ def test_p2_usage_records_are_written_in_one_place_only():
 # test_providers_forwarding), to the member themself, and the disclosure register.
 OUTBOUND_ALLOWED = {
     "providers/client.py": "API v2 calls to providers: service, link, quantity and type fields only",
-    "privacy/mail.py": "mail to the member it is about (identity codes)",
+    "privacy_rights/requests/mail.py": "mail to the member it is about (identity codes)",
     "notifications/channels.py": "notices to the member they are about: email and LINE push",
-    "privacy/disclosures.py": "the disclosure register: provisions required by law",
+    "privacy_rights/disclosures.py": "the disclosure register: provisions required by law",
     "providers/simulator.py": "the local provider simulator (listens on 127.0.0.1; sends nothing out)",
     "core/clamav.py": "the operator's own virus scanner (clamd): uploads are scanned, nothing leaves us",
 }

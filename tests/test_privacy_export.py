@@ -35,7 +35,7 @@ from snshelper.orders.models import (
     SubscriptionTransition,
 )
 from snshelper.orders.services import OrderRequest
-from snshelper.privacy import disclosures, export, identity, inquiries, registry
+from snshelper.privacy import registry
 from snshelper.privacy.models import (
     BreachIncident,
     BreachNotice,
@@ -50,6 +50,9 @@ from snshelper.privacy.models import (
     RequestStep,
 )
 from snshelper.privacy.registry import Category
+from snshelper.privacy_rights import disclosures
+from snshelper.privacy_rights.export import services as export
+from snshelper.privacy_rights.requests import identity, inquiries
 from snshelper.staff.models import HandOver, SecurityPledge, TrainingSession
 from snshelper.wallet import services as wallet
 from tests.conftest import PASSWORD, sign_in

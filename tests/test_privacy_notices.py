@@ -13,9 +13,13 @@ from django.utils.translation import gettext
 
 from snshelper.core import clock as clock_module
 from snshelper.notifications.models import DeliveryStatus, Notification
-from snshelper.privacy import breaches, export, inquiries, requests, versions
 from snshelper.privacy.models import BreachNotice, DataExport, DataSubjectRequest, RefusalGround
 from snshelper.privacy.registry import Category
+from snshelper.privacy_rights.breaches import services as breaches
+from snshelper.privacy_rights.export import services as export
+from snshelper.privacy_rights.policy import versions
+from snshelper.privacy_rights.requests import inquiries
+from snshelper.privacy_rights.requests import services as requests
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -15,10 +15,12 @@ from django.utils.text import capfirst
 
 from snshelper.core import clock
 from snshelper.notifications.models import DeliveryStatus, Notification
-from snshelper.privacy import policy, registry, versions
+from snshelper.privacy import registry
 from snshelper.privacy.cookies import declared_cookies
 from snshelper.privacy.models import DataSubjectRequest, PolicyChangeNotice, PolicyVersion
 from snshelper.privacy.registry import Category, Purpose
+from snshelper.privacy_rights.policy import document as policy
+from snshelper.privacy_rights.policy import versions
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,11 @@ from django.utils import translation
 from snshelper.core import clock as clock_module
 from snshelper.notifications import services as notices
 from snshelper.notifications.models import Notification
-from snshelper.privacy import disclosures, identity, inquiries, requests
+from snshelper.privacy import restrictions
 from snshelper.privacy.models import CorrectionNotice, DataSubjectRequest, Disclosure, RefusalGround
+from snshelper.privacy_rights import disclosures
+from snshelper.privacy_rights.requests import identity, inquiries
+from snshelper.privacy_rights.requests import services as requests
 from tests.conftest import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +146,7 @@ def test_p9_suspension_stops_notices_the_law_does_not_require(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         requests.carry_out(request=data_request, by=officer[0])
-    assert requests.processing_suspended(member)
+    assert restrictions.processing_suspended(member)
     # A notice the law does not require is no longer made...
     with django_capture_on_commit_callbacks(execute=True):
         assert notices.notify(member=member, kind="order_started", params={"number": 1}) is None

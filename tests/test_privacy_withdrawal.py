@@ -24,8 +24,10 @@ from snshelper.api import services as api_services
 from snshelper.core import clock as clock_module
 from snshelper.orders import services as orders
 from snshelper.orders.models import Order, Status
-from snshelper.privacy import inquiries, registry, withdrawal
+from snshelper.privacy import registry
 from snshelper.privacy.models import PrivacyInquiry, SignupMatch, WithdrawnMember
+from snshelper.privacy_rights.requests import inquiries
+from snshelper.privacy_rights.withdrawal import services as withdrawal
 from snshelper.staff import roles
 from snshelper.wallet import selectors as wallet_selectors
 from snshelper.wallet import services as wallet

@@ -1,5 +1,5 @@
 """The staff dashboard (issue 8): every staff role opens /staff/ and sees only the panels its job
-needs (the table in ``snshelper.staff.dashboard``), with the right numbers, days counted in Bangkok
+needs (the table in ``snshelper.backoffice.dashboard``), with the right numbers, days counted in Bangkok
 time, and charts drawn on the server as inline SVG (no script, no third party, CSP-clean)."""
 
 import re
@@ -10,10 +10,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from snshelper.backoffice import dashboard
 from snshelper.orders.models import Order
 from snshelper.privacy.models import DataSubjectRequest
 from snshelper.providers.models import Provider, ProviderCall
-from snshelper.staff import access, dashboard, roles
+from snshelper.staff import access, roles
 from snshelper.wallet.models import TopUp
 from tests.conftest import sign_in
 from tests.test_security_headers import _assert_hardened, _inline_code

@@ -8,6 +8,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import translation
 
+from snshelper.core.masking import mask
 from snshelper.privacy import sweeps
 from snshelper.privacy.retention import add_months
 from snshelper.staff import reveals, roles, services
@@ -193,7 +194,7 @@ def test_the_log_is_kept_two_years_then_swept(finance, withdrawal, start):
     ],
 )
 def test_masks(value, kind, shown):
-    assert reveals.mask(value, kind) == shown
+    assert mask(value, kind) == shown
 
 
 # --- Finance's withdrawals page -------------------------------------------------------------------

@@ -13,9 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from snshelper.core import clock as clock_module
-from snshelper.privacy import registry, sweeps, withdrawal
+from snshelper.privacy import registry, sweeps
 from snshelper.privacy.models import DestructionLog, WithdrawnMember
 from snshelper.privacy.retention import add_months
+from snshelper.privacy_rights.withdrawal import services as withdrawal
 from snshelper.support import services
 from snshelper.support.models import Attachment, Consultation, Message, Topic
 

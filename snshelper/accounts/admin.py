@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from snshelper.accounts.models import LoginRecord, Member
+from snshelper.core.masking import mask
 
 
 @admin.register(Member)
@@ -40,8 +41,6 @@ class LoginRecordAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("IP address"))
     def masked_ip(self, record):
-        from snshelper.staff.reveals import mask
-
         return mask(record.ip_address or "")
 
     def has_add_permission(self, request):

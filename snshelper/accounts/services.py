@@ -4,10 +4,10 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
+from snshelper.accounts import signals
 from snshelper.accounts.models import LoginRecord, Member
 from snshelper.core import clock
 from snshelper.core.network import client_ip
-from snshelper.privacy import withdrawal
 
 USER_AGENT_MAX = LoginRecord._meta.get_field("user_agent").max_length
 
@@ -32,7 +32,7 @@ def update_profile(*, member: Member, name: str, phone: str) -> Member:
     member.name = name.strip()
     member.phone = phone.strip()
     member.save(update_fields=["name", "phone"])
-    withdrawal.flag_returning_member(member=member)  # a withdrawn member's phone number comes back
+    signals.profile_changed.send(sender=Member, member=member, fields={"name", "phone"})
     return member
 
 

@@ -2,7 +2,6 @@
 requests. Made from the recorded transitions after they commit, so a batch of provider reports
 costs the status sync nothing more than queueing one job."""
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -78,20 +77,6 @@ KIND_OF = {
 
 def _link(order_id: int) -> str:
     return reverse("orders:detail", args=[order_id])
-
-
-def queue_transition_notices(transition_ids: list[int]) -> None:
-    """After the caller's transaction commits, one job makes the notices of these transitions."""
-    ids = [pk for pk in transition_ids if pk]
-    if not ids:
-        return
-
-    def enqueue():
-        from snshelper.orders import tasks
-
-        tasks.notify_order_transitions(ids)
-
-    transaction.on_commit(enqueue)
 
 
 def notify_transitions(transition_ids: list[int]) -> int:

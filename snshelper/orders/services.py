@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from snshelper.catalog.models import Service
-from snshelper.core import clock
+from snshelper.core import clock, events
 from snshelper.core.bulk_update import update_rows
-from snshelper.orders import errors
+from snshelper.orders import errors, signals
 from snshelper.orders import notices as order_notices
 from snshelper.orders.models import (
     ACTIVE,
@@ -209,10 +209,7 @@ def place_order(*, member, request: OrderRequest, idempotency_key: str = "") -> 
             held=held,
         )
         OrderTransition.objects.create(order=order, from_status="", to_status=Status.PENDING, at=now)
-        if service.by_provider:
-            from snshelper.providers import forwarding  # providers build on orders, not the reverse
-
-            forwarding.enqueue(order)  # in this transaction: no order is lost between commit and queue
+        signals.order_placed.send(sender=Order, order=order)  # in this transaction (forwarding)
     return order
 
 
@@ -280,7 +277,9 @@ def transition(
         remains=order.remains,
         at=order.updated_at,
     )
-    order_notices.queue_transition_notices([recorded.pk])
+    events.send_on_commit(
+        signals.order_transitions_recorded, sender=OrderTransition, transition_ids=[recorded.pk]
+    )
     if to == Status.IN_PROGRESS and order.runs and not _by_provider(order) and not order.drip_runs.exists():
         _schedule_runs(order)  # a provider runs its own drip-feed
     return order
@@ -349,7 +348,9 @@ def apply_provider_statuses(updates: list[StatusUpdate], *, reason: str = "Provi
     if changed:
         update_rows(Order, changed, ["status", "start_count", "remains", "refunded", "updated_at"])
         OrderTransition.objects.bulk_create(history)
-        order_notices.queue_transition_notices([t.pk for t in history])  # one job, after commit
+        events.send_on_commit(  # one job, after commit
+            signals.order_transitions_recorded, sender=OrderTransition, transition_ids=[t.pk for t in history]
+        )
         wallet.refund_many(refunds)  # last: members' wallets stay locked only for the ledger's part
     return len(changed)
 

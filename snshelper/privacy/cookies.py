@@ -105,18 +105,12 @@ def optional_cookies_allowed(request: HttpRequest) -> bool:
     return choice is None or choice.accepted
 
 
-def current_policy_version() -> int | None:
-    """The number of the policy version in effect, the one a choice made now was made under."""
-    from snshelper.privacy import versions  # not at the top: versions → policy → this module
-
-    version = versions.current_version()
-    return version.number if version is not None else None
-
-
-def remember_choice(*, request: HttpRequest, response: HttpResponse, accepted: bool) -> Choice:
-    """Keep the choice in this browser and, for a signed-in member, in their account; a refusal
-    deletes the optional cookies the browser already holds."""
-    choice = Choice(accepted=accepted, policy_version=current_policy_version())
+def remember_choice(
+    *, request: HttpRequest, response: HttpResponse, accepted: bool, policy_version: int | None
+) -> Choice:
+    """Keep the choice, made under the policy version in effect, in this browser and, for a
+    signed-in member, in their account; a refusal deletes the optional cookies the browser holds."""
+    choice = Choice(accepted=accepted, policy_version=policy_version)
     _write_choice(response, choice)
     if not accepted:
         _forget_optional_cookies(set(request.COOKIES), response)

@@ -194,3 +194,22 @@ owned_by("privacy.BreachNotice", "member")
 sweep("privacy.BreachIncident", rule="breaches", since="closed_at")
 sweep_with("privacy.BreachEvent", parent="privacy.BreachIncident", via="incident")
 sweep_with("privacy.BreachNotice", parent="privacy.BreachIncident", via="incident")
+
+
+# --- Django's own tables (sessions, roles): declared here, since core sits below the registry ---
+personal_data(
+    "sessions.Session",
+    "session_data",
+    category=Category.ONLINE_IDENTIFIER,
+    purpose=Purpose.SECURITY,
+    retention="session",
+)
+not_personal("auth.Permission", "name", reason="The name of a permission, not of a person.")
+not_personal("auth.Group", "name", reason="The name of a staff role, not of a person.")
+not_member_owned(
+    "sessions.Session",
+    reason="A session is found by its random key, not by member; it ends at sign-out, expiry and withdrawal.",
+)
+
+# Like `manage.py clearsessions`: a session past its expiry is of no use to anyone.
+sweep("sessions.Session", rule="session", since="expire_date")

@@ -19,6 +19,8 @@ from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.privacy.retention import RULES
+
 
 class Category(models.TextChoices):
     IDENTITY = "identity", _("Identity (name, member ID)")
@@ -358,8 +360,6 @@ def unswept_models() -> list[str]:
 
 def dangling_sweeps() -> list[str]:
     """Sweeps naming an unknown rule, model, field or parent, or whose parent acts otherwise."""
-    from snshelper.privacy.retention import RULES
-
     wrong = []
     for declared in _sweeps:
         name = f"{declared.model_label} ({declared.rule or '?'})"

@@ -15,12 +15,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from snshelper.core import clock
+from snshelper.core import clock, events
 from snshelper.core.bulk_update import update_rows
 from snshelper.orders import errors as order_errors
 from snshelper.orders import services as orders
 from snshelper.orders.models import ACTIVE, OPEN_REFILL, CancelRequest, Order, RefillRequest, RefillStatus
-from snshelper.privacy import corrections
+from snshelper.privacy import restrictions as corrections
+from snshelper.providers import signals
 from snshelper.providers.client import NoAnswer, ProviderClient, ProviderError, Refused, Unreachable
 from snshelper.providers.models import (
     ForwardedCancel,
@@ -119,9 +120,7 @@ def enqueue(order: Order) -> Forwarding | None:
     forwarding = Forwarding.objects.create(
         order=order, provider=order.service.provider_service.provider, next_attempt_at=clock.now()
     )
-    from snshelper.providers.tasks import forward_order
-
-    transaction.on_commit(lambda: forward_order(order.pk))
+    events.send_on_commit(signals.forwarding_due, sender=Forwarding, order_id=order.pk)
     return forwarding
 
 
@@ -301,9 +300,7 @@ def send_again(*, order_id: int, by) -> Forwarding:
     forwarding.state, forwarding.next_attempt_at = State.QUEUED, clock.now()
     forwarding.last_error = f"sent again by staff #{by.pk}"
     forwarding.save(update_fields=["state", "next_attempt_at", "last_error"])
-    from snshelper.providers.tasks import forward_order
-
-    transaction.on_commit(lambda: forward_order(order_id))
+    events.send_on_commit(signals.forwarding_due, sender=Forwarding, order_id=order_id)
     return forwarding
 
 

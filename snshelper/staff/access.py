@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from snshelper.privacy import registry
 from snshelper.staff.roles import ADMINISTRATOR, FINANCE, MARKETING, PRIVACY_OFFICER, ROLES, SUPPORT
 
 ALL_ROLES = frozenset(ROLES)
@@ -212,8 +213,6 @@ def may_open(user, url_name: str, route: str = "") -> bool:
 
 
 def _registered(field: str) -> bool:
-    from snshelper.privacy import registry
-
     label, _dot, name = field.rpartition(".")
     return registry.declaration(label, name) is not None
 

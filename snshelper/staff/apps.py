@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
+from django.utils.module_loading import autodiscover_modules
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):
@@ -17,10 +18,11 @@ class StaffConfig(AppConfig):
     verbose_name = "Staff"
 
     def ready(self):
-        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="snshelper.sync_roles")
+        # Every app that assigns work to staff declares it in its own `handover.py` (P17).
+        autodiscover_modules("handover")
+        # Models are loaded by now: the services module may be imported.
+        from snshelper.staff import services
 
-
-def _sync_roles(**kwargs):
-    from snshelper.staff.services import sync_roles
-
-    sync_roles()
+        post_migrate.connect(
+            services.sync_roles_after_migrate, sender=self, dispatch_uid="snshelper.sync_roles"
+        )

@@ -1,15 +1,15 @@
 """Open work a staff member holds, and so must hand over when they leave (P17).
 
-One row per kind of work: the model, the field naming the staff member who holds it, and which
-rows are still open. A hand-over moves every open row to the colleague who takes over; a new kind
-of assigned work (consultations, for one) adds its row here.
+A kind of work is declared by the app that owns it, in its ``handover.py`` (found at start-up by
+``StaffConfig.ready``): the model, the field naming the staff member who holds it, and which rows
+are still open. A hand-over moves every open row to the colleague who takes over; a new kind of
+assigned work adds its declaration in its own app, and the staff base names none of them.
 """
 
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -23,17 +23,13 @@ class OpenWork:
         return apps.get_model(self.model_label)._default_manager.filter(self.open, **{self.holder: staff})
 
 
-def kinds() -> tuple[OpenWork, ...]:
-    from snshelper.orders.models import OPEN_REFILL
-    from snshelper.privacy.models import DataSubjectRequest
+_kinds: dict[str, OpenWork] = {}
 
-    return (
-        OpenWork(
-            "privacy.DataSubjectRequest",
-            "handled_by",
-            Q(status=DataSubjectRequest.Status.OPEN),
-            _("Data-subject requests"),
-        ),
-        OpenWork("orders.RefillRequest", "handled_by", Q(status__in=OPEN_REFILL), _("Refills")),
-        OpenWork("support.Consultation", "assigned_to", ~Q(status="closed"), _("Consultations")),
-    )
+
+def declare(model_label: str, *, holder: str, open: Q, label) -> None:  # noqa: A002  (the rows' word)
+    """Called by an app's ``handover.py``: rows of ``model_label`` held by staff through ``holder``."""
+    _kinds[model_label] = OpenWork(model_label, holder, open, label)
+
+
+def kinds() -> tuple[OpenWork, ...]:
+    return tuple(_kinds.values())

@@ -35,6 +35,11 @@ def sync_roles() -> None:
         group.permissions.set(wanted)
 
 
+def sync_roles_after_migrate(**kwargs) -> None:
+    """post_migrate receiver (``StaffConfig.ready``): the roles follow the table after migrating."""
+    sync_roles()
+
+
 @transaction.atomic
 def appoint(*, member: Member, role: str) -> Member:
     """Give a member a staff role (they must then set up MFA before any staff page opens)."""

@@ -3,12 +3,12 @@
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task
 
+from snshelper.staff import services
+
 
 @db_periodic_task(crontab(minute="*"))
 @HUEY.lock_task("staff-end-access")
 def end_access_at_hand_over():
     """Each minute: staff whose hand-over time has come lose access, their open work reassigned.
     (Requests are refused from that time anyway: the staff middleware checks it too.)"""
-    from snshelper.staff import services
-
     services.end_due_access()

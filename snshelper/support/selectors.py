@@ -6,8 +6,12 @@ from datetime import timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from snshelper.accounts.models import Member
 from snshelper.core import clock
-from snshelper.support.models import Attachment, CannedReply, Consultation, Message, Status
+from snshelper.orders import selectors as orders
+from snshelper.staff.roles import SUPPORT
+from snshelper.support.models import Attachment, CannedReply, Consultation, Message, Status, Topic
+from snshelper.wallet import selectors as wallet
 
 QUEUE_FILTERS = ("waiting", "mine", "unassigned", "overdue", "complaints", "closed", "all")
 
@@ -40,14 +44,10 @@ def attachment_for_member(member, pk: int) -> Attachment | None:
 
 
 def member_orders(member, limit: int = 50):
-    from snshelper.orders import selectors as orders
-
     return list(orders.orders_for(member).select_related("service")[:limit])
 
 
 def member_top_ups(member, limit: int = 20):
-    from snshelper.wallet import selectors as wallet
-
     return list(wallet.top_ups_for(member, limit=limit))
 
 
@@ -151,8 +151,6 @@ def attachment_for_staff(pk: int) -> Attachment | None:
 
 def support_staff():
     """Who a consultation may be assigned to: current staff of the support role."""
-    from snshelper.accounts.models import Member
-    from snshelper.staff.roles import SUPPORT
 
     return Member.objects.filter(is_active=True, is_staff=True, groups__name=SUPPORT).order_by("name", "pk")
 
@@ -185,6 +183,4 @@ def search_filter(rows, text: str):
 
 def privacy_officer_view(rows):
     """What the privacy officer reads: complaints and disputes, and consultations about personal data."""
-    from snshelper.support.models import Topic
-
     return rows.filter(Q(is_complaint=True) | Q(topic=Topic.PRIVACY))

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from snshelper.core import clock, uploads
+from snshelper.notifications import services as notices
+from snshelper.staff.roles import SUPPORT
 from snshelper.support.errors import ConsultationError, NotAllowedNow, ReopenTooLate
 from snshelper.support.models import (
     TRANSITIONS,
@@ -115,8 +117,6 @@ def _locked(consultation: Consultation) -> Consultation:
 
 
 def _notify(consultation: Consultation, *, kind: str, event: str) -> None:
-    from snshelper.notifications import services as notices
-
     notices.notify(
         member=consultation.member,
         kind=kind,
@@ -246,8 +246,6 @@ def _refresh(consultation: Consultation, locked: Consultation) -> Consultation:
 
 def assign(*, consultation: Consultation, to, by) -> Consultation:
     """Give the consultation to a support staff member (``to=None``: to nobody)."""
-    from snshelper.staff.roles import SUPPORT
-
     if to is not None and not (to.is_active and to.is_staff and to.groups.filter(name=SUPPORT).exists()):
         raise ConsultationError(_("Consultations are assigned to support staff only."))
     with transaction.atomic():

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from snshelper.core.errors import DomainError
+from snshelper.core.network import client_ip
 from snshelper.core.uploads import UploadRefused
+from snshelper.staff import reveals
 from snshelper.support import selectors, services
 from snshelper.support.forms import CannedReplyForm, StaffReplyForm
 from snshelper.support.models import Status, Topic
@@ -84,8 +86,6 @@ def queue(request):
 
 def _revealed(request, consultation) -> dict:
     """On a POST with a reason: the member's email and phone in clear, for this response only."""
-    from snshelper.core.network import client_ip
-    from snshelper.staff import reveals
 
     if request.method != "POST" or "reveal" not in request.POST:
         return {}

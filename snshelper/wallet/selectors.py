@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import QuerySet, Sum
 
-from snshelper.wallet.models import LedgerAccount, LedgerEntry
+from snshelper.wallet.models import LedgerAccount, LedgerEntry, TopUp, Withdrawal
 
 
 def balance(member) -> Decimal:
@@ -43,21 +43,15 @@ def statement(member) -> QuerySet[LedgerEntry]:
 
 
 def top_ups_for(member, limit: int = 20):
-    from snshelper.wallet.models import TopUp
-
     return TopUp.objects.filter(member=member).order_by("-created_at", "-id")[:limit]
 
 
 def top_up_for(member, reference: str):
-    from snshelper.wallet.models import TopUp
-
     return TopUp.objects.filter(member=member, reference=reference).first()
 
 
 def top_ups_to_review():
     """What finance has to look at: slips to check and QR payments to confirm, oldest first."""
-    from snshelper.wallet.models import TopUp
-
     return (
         TopUp.objects.filter(status__in=[TopUp.Status.PENDING_REVIEW, TopUp.Status.AWAITING_PAYMENT])
         .select_related("member")
@@ -66,14 +60,10 @@ def top_ups_to_review():
 
 
 def withdrawals_for(member, limit: int = 20):
-    from snshelper.wallet.models import Withdrawal
-
     return Withdrawal.objects.filter(member=member).order_by("-requested_at", "-id")[:limit]
 
 
 def withdrawals_to_pay():
-    from snshelper.wallet.models import Withdrawal
-
     return (
         Withdrawal.objects.filter(status=Withdrawal.Status.REQUESTED)
         .select_related("member")

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_POST
 
 from snshelper.accounts import selectors as account_selectors
 from snshelper.core import qr
+from snshelper.core.network import client_ip
 from snshelper.core.uploads import UploadRefused
+from snshelper.staff import reveals
 from snshelper.wallet import selectors, services
 from snshelper.wallet.errors import WalletError
 from snshelper.wallet.forms import (
@@ -115,8 +117,6 @@ def staff_top_ups(request):
 
 def _reveal(request, records: list, key: str, fields: tuple[str, ...]) -> dict:
     """On a POST naming one of ``records`` and a reason: its ``fields`` in clear, each reveal logged."""
-    from snshelper.core.network import client_ip
-    from snshelper.staff import reveals
 
     if request.method != "POST":
         return {}

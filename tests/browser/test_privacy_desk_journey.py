@@ -7,8 +7,9 @@ import pytest
 
 from snshelper.core import clock
 from snshelper.orders.services import OrderRequest, place_order
-from snshelper.privacy import inquiries, requests
 from snshelper.privacy.models import Disclosure
+from snshelper.privacy_rights.requests import inquiries
+from snshelper.privacy_rights.requests import services as requests
 from tests.browser.conftest import Journey
 from tests.browser.test_subscription_journey import sign_in
 
@@ -103,8 +104,9 @@ def test_officer_holds_a_members_records_reads_the_destruction_log_and_checks_a_
     chromium, live_server, make_staff, make_member
 ):
     from snshelper.accounts.models import LoginRecord
-    from snshelper.privacy import sweeps, withdrawal
+    from snshelper.privacy import sweeps
     from snshelper.privacy.models import LegalHold
+    from snshelper.privacy_rights.withdrawal import services as withdrawal
 
     officer, secret = make_staff("privacy_officer")
     suspect = make_member(email="suspect@example.test", name="Suspect Person")

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from snshelper.accounts.models import Member
-from snshelper.core import demo
+from snshelper.demo import load as demo
 from snshelper.wallet import selectors
 from tests.browser.conftest import Journey
 from tests.conftest import totp_code

@@ -2,11 +2,11 @@
 
 from django import template
 
-from snshelper.staff import reveals
+from snshelper.core.masking import mask
 
 register = template.Library()
 
 
 @register.simple_tag
 def masked(value, kind="text") -> str:
-    return reveals.mask(value, kind)
+    return mask(value, kind)

@@ -1,8 +1,0 @@
-from django.urls import path
-
-from snshelper.privacy import policy_views
-
-app_name = "policy"
-urlpatterns = [
-    path("", policy_views.publish_page, name="publish"),
-]

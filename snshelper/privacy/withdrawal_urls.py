@@ -1,9 +1,0 @@
-from django.urls import path
-
-from snshelper.privacy import withdrawal_views
-
-app_name = "withdrawal"
-urlpatterns = [
-    path("", withdrawal_views.start, name="start"),
-    path("goodbye/", withdrawal_views.goodbye, name="goodbye"),
-]

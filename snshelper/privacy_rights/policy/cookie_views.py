@@ -1,0 +1,42 @@
+"""The cookies page (P13): every cookie we set, the visitor's choice, and where to change it."""
+
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from snshelper.privacy import cookies
+from snshelper.privacy_rights.policy import versions
+
+
+def cookies_page(request):
+    return render(
+        request,
+        "privacy/cookies.html",
+        {"cookies": cookies.declared_cookies(), "choice": cookies.current_choice(request)},
+    )
+
+
+@require_POST
+def choose(request):
+    """Accept or refuse the optional cookies, then back to the page the visitor was on."""
+    answer = request.POST.get("choice")
+    if answer not in ("accept", "refuse"):
+        return HttpResponseBadRequest()
+    response = redirect(_back(request))
+    version = versions.current_version()
+    cookies.remember_choice(
+        request=request,
+        response=response,
+        accepted=answer == "accept",
+        policy_version=version.number if version is not None else None,
+    )
+    return response
+
+
+def _back(request) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("privacy:cookies")

@@ -1,0 +1,56 @@
+"""Jobs of the privacy features (Huey finds them here): each calls one service and stays thin.
+The services ask for them by events (``signals.py`` → ``receivers.py``)."""
+
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+
+from snshelper.privacy.models import BreachIncident, DataExport, PolicyVersion
+from snshelper.privacy_rights.breaches import services as breaches
+from snshelper.privacy_rights.export import services as export
+from snshelper.privacy_rights.policy import versions
+
+# --- "View" exports (P9) ------------------------------------------------------------------------
+
+
+@db_task(retries=2, retry_delay=60)
+def prepare_export(export_id: int):
+    """Asked for by ``export.request_view`` once its transaction commits."""
+    found = DataExport.objects.filter(pk=export_id).first()
+    if found is not None:
+        export.prepare(found)
+
+
+# --- Policy change notices (P19) ----------------------------------------------------------------
+
+
+@db_task(retries=3, retry_delay=300)
+def mail_policy_notices(version_id: int):
+    """Asked for by ``versions.publish`` once its transaction commits; re-running tells no one twice."""
+    version = PolicyVersion.objects.filter(pk=version_id).first()
+    if version is not None:
+        versions.mail_notices(version=version)
+
+
+@db_periodic_task(crontab(minute="*/30"))
+@HUEY.lock_task("privacy-policy-notices")
+def mail_unsent_policy_notices():
+    """What a lost or failed job left unsent, for versions not yet in effect."""
+    versions.mail_unsent_notices()
+
+
+# --- Breach notices (P18) -----------------------------------------------------------------------
+
+
+@db_task(retries=3, retry_delay=300)
+def mail_breach_notices(incident_id: int):
+    """Asked for by ``breaches.notify_members`` once its transaction commits; tells no one twice."""
+    incident = BreachIncident.objects.filter(pk=incident_id).first()
+    if incident is not None:
+        breaches.mail_notices(incident=incident)
+
+
+@db_periodic_task(crontab(minute="*/15"))
+@HUEY.lock_task("privacy-breach-notices")
+def mail_unsent_breach_notices():
+    """What a lost or failed job left unsent, for incidents still open."""
+    breaches.mail_unsent_notices()
