@@ -1,6 +1,6 @@
 """The "view" export of a member with 50,000 orders (``privacy_rights.export.services.prepare``)
-against a raw SQL dump of the same rows (psycopg ``COPY (…) TO STDOUT`` into a file), and its peak memory (tracemalloc)
-for a member with 5,000 orders and one with 50,000: flat means about equal.
+against a raw SQL dump of the same rows (psycopg ``COPY (…) TO STDOUT`` into a file), and its peak
+memory (tracemalloc) for a member with 5,000 orders and one with 50,000: flat means about equal.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test uv run python bench/bench_export.py
     ... bench/bench_export.py --orders 50000 --small 5000 --rounds 5     # the defaults
@@ -345,8 +345,8 @@ def report(result: dict) -> str:
     lines += [
         "",
         "- **Export**: `privacy_rights.export.services.request_view` then `prepare`, what the queue runs:"
-        " for every kind of record the registry says a member owns, the member's rows (`registry.member_rows`) with"
-        " the declared fields, streamed (`.iterator(chunk_size=2000)`, a server-side cursor) into the JSON"
+        " for every kind of record the registry says a member owns, the member's rows"
+        " (`registry.member_rows`) with the declared fields, streamed (`.iterator(chunk_size=2000)`, a server-side cursor) into the JSON"
         " file one line a row; then the request closed and the member mailed. On PostgreSQL the database"
         " writes each line's JSON text for the plain columns (`to_json`, timestamps as Python's"
         " `isoformat()`; a test on PostgreSQL checks that this text is byte for byte what Python writes,"
