@@ -345,25 +345,24 @@ def report(result: dict) -> str:
     lines += [
         "",
         "- **Export**: `privacy_rights.export.services.request_view` then `prepare`, what the queue runs:"
-        " for every kind of record the registry says a member owns, the member's rows"
-        " (`registry.member_rows`) with the declared fields, streamed (`.iterator(chunk_size=2000)`, a server-side cursor) into the JSON"
-        " file one line a row; then the request closed and the member mailed. On PostgreSQL the database"
-        " writes each line's JSON text for the plain columns (`to_json`, timestamps as Python's"
-        " `isoformat()`; a test on PostgreSQL checks that this text is byte for byte what Python writes,"
-        " as it does on SQLite); Python decrypts and encodes the encrypted fields, withholds credentials"
-        " and cuts disclosure bundles to the member's own part.",
-        "- **Baseline**: the same SELECTs (the export's querysets with their plain columns, as SQL) run"
-        " as `COPY (…) TO STDOUT` (text format) over a plain psycopg connection into a file: the rows as"
-        " stored, encrypted fields still encrypted. The `row_to_json` line is for context only.",
-        "- Setup: the orders are written in bulk with SQL as `place_order` leaves them (order, Pending"
-        " transition, ledger charge with its two entries; one order in ten with comments, one in 25 with"
-        " type fields), plus the member's profile, a top-up, a refund account, 20 sign-ins and an API key"
-        " through the services. Each side runs once to warm up, then the rounds alternate which side goes"
-        " first. Each export adds its own request, step and export rows, so later rounds write a few more"
-        " rows. tracemalloc runs apart from the timed rounds (it slows Python down) and counts Python's"
-        " allocations, not the C driver's or PostgreSQL's.",
-        "- The machine is shared: compare the two sides of one run, not numbers across runs.",
-        "",
+        " for every kind of record the registry says a member owns, the member's rows "
+        "(`registry.member_rows`) with the declared fields, streamed (`.iterator(chunk_size=2000)`, a "
+        "server-side cursor) into the JSON file one line a row; then the request closed and the member "
+        "mailed. On PostgreSQL the database writes each line's JSON text for the plain columns "
+        "(`to_json`, timestamps as Python's `isoformat()`; a test on PostgreSQL checks that this text is "
+        "byte for byte what Python writes, as it does on SQLite); Python decrypts and encodes the "
+        "encrypted fields, withholds credentials and cuts disclosure bundles to the member's own part.- "
+        "**Baseline**: the same SELECTs (the export's querysets with their plain columns, as SQL) run as "
+        "`COPY (…) TO STDOUT` (text format) over a plain psycopg connection into a file: the rows as "
+        "stored, encrypted fields still encrypted. The `row_to_json` line is for context only.- Setup: "
+        "the orders are written in bulk with SQL as `place_order` leaves them (order, Pending transition,"
+        " ledger charge with its two entries; one order in ten with comments, one in 25 with type "
+        "fields), plus the member's profile, a top-up, a refund account, 20 sign-ins and an API key "
+        "through the services. Each side runs once to warm up, then the rounds alternate which side goes "
+        "first. Each export adds its own request, step and export rows, so later rounds write a few more "
+        "rows. tracemalloc runs apart from the timed rounds (it slows Python down) and counts Python's "
+        "allocations, not the C driver's or PostgreSQL's.- The machine is shared: compare the two sides "
+        "of one run, not numbers across runs.",
         END,
         "",
     ]

@@ -9,6 +9,7 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.core import mail
 
+from snshelper.notifications import delivery
 from snshelper.notifications import services as notices
 from snshelper.notifications.models import Delivery, DeliveryStatus, Notification
 from snshelper.orders.models import Status
@@ -16,7 +17,6 @@ from snshelper.orders.services import OrderRequest, place_order, transition
 from snshelper.privacy import restrictions
 from snshelper.wallet import services as wallet
 from tests.conftest import PASSWORD
-from snshelper.notifications import delivery
 
 pytestmark = pytest.mark.django_db
 D = Decimal
