@@ -377,7 +377,8 @@ if PRODUCTION:
 
 # --- The business (shown on pages; the privacy policy names the officer) ---------------------
 SITE_NAME = env.str("SITE_NAME", default="SNS Helper")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Links in mails and notices start with it; unset, it follows PORT (`PORT=8300 scripts/demo`).
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
 LINE_OFFICIAL_ACCOUNT_URL = env.str("LINE_OFFICIAL_ACCOUNT_URL", default="https://line.me/R/ti/p/@snshelper")
 # LINE Messaging API (notices by LINE push to members who linked their LINE account). Empty token:
 # no LINE notices. The base URL is a setting so tests and demos point it at a local recorder.
@@ -436,10 +437,20 @@ POLICY_NOTICE_DAYS = env.int("POLICY_NOTICE_DAYS", default=7)
 # Keys the hashes that match a new sign-up with a withdrawn member (never the clear data).
 PRIVACY_MATCH_KEY = env.str("PRIVACY_MATCH_KEY", default="") or f"match:{SECRET_KEY}"
 
+CSRF_FAILURE_VIEW = "snshelper.web.errors.csrf_failure"
+
+# LOG_LEVEL sets every logger; unset, the site logs at INFO and the job queue's per-job lines
+# ("Executing …") only from WARNING, so a console (the demo's) shows mail and problems, not jobs.
+LOG_LEVEL = env.str("LOG_LEVEL", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_403": {"()": "snshelper.core.log_filters.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL or "INFO"},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["one_line_403"]},
+        "huey": {"level": LOG_LEVEL or "WARNING"},
+    },
 }

@@ -27,3 +27,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("snshelper.web.urls")),
 ]
+
+# Error pages in the site's layout and language (JSON under /api/): snshelper/web/errors.py.
+handler400 = "snshelper.web.errors.bad_request"
+handler403 = "snshelper.web.errors.permission_denied"
+handler404 = "snshelper.web.errors.page_not_found"
+handler500 = "snshelper.web.errors.server_error"

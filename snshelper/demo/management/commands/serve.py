@@ -42,11 +42,15 @@ class Command(BaseCommand):
             os.environ[ENV_FLAG] = "1"
             workers = 1
         self.stdout.write(f"Serving SNS Helper at http://{host}:{port}/")
+        # Threads for blocking Python work: at most 2 per core + 1 (granian's own advice, so it
+        # starts without a warning), and no more requests taken in than threads to run them.
+        threads = min(8, 2 * (os.cpu_count() or 1) + 1)
         Granian(
             "snshelper.wsgi:application",
             address=host,
             port=port,
             interface=Interfaces.WSGI,
             workers=workers,
-            blocking_threads=8,
+            blocking_threads=threads,
+            backpressure=threads,
         ).serve()
