@@ -111,7 +111,10 @@ def staff_page(*allowed: str):
     def declare(view):
         @wraps(view)
         def guarded(request, *args, **kwargs):
-            return _gate(request, roles) or view(request, *args, **kwargs)
+            refused = _gate(request, roles)
+            if refused is not None:
+                return refused
+            return view(request, *args, **kwargs)
 
         setattr(guarded, _DECLARED, roles)
         return guarded
@@ -186,7 +189,9 @@ def page_roles(url_name: str, route: str, view=None) -> frozenset[str] | None:
 
 
 @dataclass(frozen=True)
-class StaffUrl:
+class Page:
+    """One URL of the tree: its route, its name and the view that serves it."""
+
     route: str
     name: str  # "namespace:name"; empty for an unnamed route
     view: Callable
@@ -203,15 +208,15 @@ def _walk(patterns, prefix: str = "", namespace: str = ""):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from _walk(entry.url_patterns, route, inner)
         elif isinstance(entry, URLPattern):
-            yield StaffUrl(route, f"{namespace}{entry.name}" if entry.name else "", entry.callback)
+            yield Page(route, f"{namespace}{entry.name}" if entry.name else "", entry.callback)
 
 
-def all_urls(urlconf=None) -> list[StaffUrl]:
+def all_urls(urlconf=None) -> list[Page]:
     """Every URL of the tree (staff or not), with its view."""
     return list(_walk(get_resolver(urlconf).url_patterns))
 
 
-def staff_urls(urlconf=None) -> list[StaffUrl]:
+def staff_urls(urlconf=None) -> list[Page]:
     """Every staff URL of the tree, with its view."""
     return [url for url in all_urls(urlconf) if is_staff_route(url.route)]
 
