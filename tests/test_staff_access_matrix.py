@@ -1,14 +1,27 @@
-"""Least privilege (P16): the permission matrix in ``snshelper.staff.access`` is what every staff page
-checks. For every staff URL of the real URL tree and every role (plus anonymous visitors and members),
-the page lets in exactly whom the matrix names; a staff URL without a matrix entry fails the suite."""
+"""Least privilege (P16): each staff view declares once, next to itself, the roles that may open it
+(``@staff_page`` in ``snshelper.staff.access``); the admin's pages are declared in the access module.
+For every staff URL of the real URL tree and every role (plus anonymous visitors and members), the page
+lets in exactly whom the declaration names; a staff URL that nothing declares fails the suite and is
+refused to everybody. The roles are read once per request, however many checks a page makes."""
+
+import re
+from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.db import connection
 from django.http import HttpResponse
+from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
+import snshelper
+from snshelper.accounts.models import Member
 from snshelper.staff import access, roles
+from snshelper.staff.access import staff_page
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -18,19 +31,29 @@ MEMBER = "member"
 PRINCIPALS = [ANONYMOUS, MEMBER, *roles.ROLES]
 
 
-def _fake_view(request, **kwargs):
+def _undeclared_view(request, **kwargs):
     return HttpResponse("fake staff page")
 
 
-# A URL tree like the real one with two extra staff pages (used by the last tests only).
+@staff_page(roles.FINANCE)
+def _finance_view(request, **kwargs):
+    return HttpResponse("finance page")
+
+
+# A URL tree like the real one with two extra staff pages and a declared view mounted outside the
+# staff area (used by the tests of the declaration itself).
 _fake_patterns = (
     [
-        path("unlisted/", _fake_view, name="unlisted"),
-        path("listed/", _fake_view, name="listed"),
+        path("undeclared/", _undeclared_view, name="undeclared"),
+        path("declared/", _finance_view, name="declared"),
     ],
     "fake_staff",
 )
-urlpatterns = [path("staff/fake/", include(_fake_patterns)), path("", include("snshelper.urls"))]
+urlpatterns = [
+    path("staff/fake/", include(_fake_patterns)),
+    path("elsewhere/declared/", _finance_view, name="elsewhere"),
+    path("", include("snshelper.urls")),
+]
 
 
 @pytest.fixture
@@ -63,16 +86,19 @@ def _let_in(response) -> bool:
     return True
 
 
-def test_every_staff_url_has_a_matrix_entry():
+def test_every_staff_url_is_declared():
     assert access.unlisted_staff_urls() == []
 
 
-def test_the_matrix_names_only_real_urls_and_real_roles():
-    names = {name for _route, name in access.staff_urls()}
-    assert set(access.PAGES) - names == set()
-    assert set(access.ADMIN_PAGES) - names == set()
-    for allowed in [*access.PAGES.values(), *access.FIELDS.values()]:
+def test_the_declarations_name_real_roles_and_the_admin_matrix_real_pages_and_models():
+    for url in access.staff_urls():
+        assert url.roles is not None and url.roles <= set(roles.ROLES), url.name or url.route
+        if not url.route.startswith("admin/"):
+            assert url.roles, f"{url.name}: a page of ours that nobody may open"
+    for allowed in access.FIELDS.values():
         assert allowed and allowed <= set(roles.ROLES)
+    names = {url.name for url in access.staff_urls()}
+    assert set(access.ADMIN_PAGES) - names == set()
     for allowed in access.ADMIN_PAGES.values():
         assert allowed <= set(roles.ROLES)
     registered = {model._meta.label_lower for model in admin.site._registry}
@@ -84,7 +110,7 @@ def test_the_matrix_names_only_real_urls_and_real_roles():
 
 def test_the_tree_has_the_staff_pages_we_expect():
     """The walk finds pages of every staff area (so an empty walk cannot pass the other tests)."""
-    names = {name for _route, name in access.staff_urls()}
+    found = access.matrix()
     for expected in (
         "admin:index",
         "staff:pledge",
@@ -95,59 +121,140 @@ def test_the_tree_has_the_staff_pages_we_expect():
         "admin:catalog_service_changelist",
         "admin:accounts_loginrecord_change",
     ):
-        assert expected in names
-    assert len(names) >= 40
+        assert expected in found
+    assert len(found) >= 40
+    # A few declarations as the pages' users know them.
+    assert found["orders_staff:queue"] == {roles.MARKETING}
+    assert found["providers_staff:overview"] == {roles.MARKETING, roles.ADMINISTRATOR}
+    assert found["support_staff:detail"] == {roles.SUPPORT, roles.PRIVACY_OFFICER}
+    assert found["support_staff:reply"] == {roles.SUPPORT}
+    assert found["staff:pledge"] == set(roles.ROLES)
+
+
+def test_every_declared_view_is_served_under_a_staff_address():
+    """A declaration the matrix cannot see (a declared view mounted outside the staff area) would
+    escape the generated test below."""
+    outside = [
+        url.name or url.route
+        for url in access.all_urls()
+        if access.declared_roles(url.view) is not None and not access.is_staff_route(url.route)
+    ]
+    assert outside == []
+
+
+def test_no_view_declares_its_access_a_second_way():
+    """Access is declared once: no view keeps Django's permission decorators beside ``staff_page``."""
+    second_way = re.compile(r"\b(permission_required|user_passes_test)\(")
+    root = Path(snshelper.__file__).parent
+    found = [
+        str(source.relative_to(root))
+        for source in root.rglob("*.py")
+        if second_way.search(source.read_text(encoding="utf-8"))
+    ]
+    assert found == []
 
 
 @pytest.mark.parametrize("principal", PRINCIPALS)
 def test_each_staff_url_lets_in_exactly_whom_the_matrix_names(signed_in_as, principal):
     client = signed_in_as(principal)
     mismatches = []
-    for route, name in access.staff_urls():
-        url = access.sample_path(route)
-        allowed = principal in access.page_roles(name, route)
-        response = client.get(url)
+    for url in access.staff_urls():
+        name, address = url.name or url.route, access.sample_path(url.route)
+        allowed = principal in url.roles
+        response = client.get(address)
         if allowed and not _let_in(response):
-            mismatches.append(f"{name} ({url}): {principal} should be let in, got {response.status_code}")
+            mismatches.append(f"{name} ({address}): {principal} should be let in, got {response.status_code}")
         if not allowed:
             if not _refused(principal, response):
                 mismatches.append(
-                    f"{name} ({url}): {principal} should be refused, got {response.status_code}"
+                    f"{name} ({address}): {principal} should be refused, got {response.status_code}"
                 )
             cache.clear()  # anonymous POSTs meet the public forms' rate limit first
-            response = client.post(url, {})
+            response = client.post(address, {})
             if not _refused(principal, response):
                 mismatches.append(
-                    f"POST {name} ({url}): {principal} should be refused, got {response.status_code}"
+                    f"POST {name} ({address}): {principal} should be refused, got {response.status_code}"
                 )
     assert mismatches == []
 
 
-def test_a_staff_url_missing_from_the_matrix_is_reported_and_refused_to_everybody(settings, signed_in_as):
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_a_staff_view_without_a_declaration_is_reported_and_refused_to_everybody(
+    settings, signed_in_as, principal
+):
+    """Fail closed: the fake view checks nothing itself, and nothing declares it."""
     settings.ROOT_URLCONF = __name__
-    assert access.unlisted_staff_urls() == ["fake_staff:listed", "fake_staff:unlisted"]
-    client = signed_in_as(roles.ADMINISTRATOR)
-    assert client.get("/staff/fake/unlisted/").status_code == 403
+    assert access.unlisted_staff_urls() == ["fake_staff:undeclared"]
+    client = signed_in_as(principal)
+    assert _refused(principal, client.get("/staff/fake/undeclared/"))
+    assert _refused(principal, client.post("/staff/fake/undeclared/", {}))
 
 
-def test_the_matrix_alone_gates_a_page_without_its_own_check(settings, monkeypatch, signed_in_as):
-    """The fake view checks nothing itself: the middleware applies the matrix."""
-    settings.ROOT_URLCONF = __name__
-    monkeypatch.setitem(access.PAGES, "fake_staff:listed", frozenset({roles.FINANCE}))
-    monkeypatch.setitem(access.PAGES, "fake_staff:unlisted", frozenset({roles.FINANCE}))
-    assert access.unlisted_staff_urls() == []
-    client = signed_in_as(roles.MARKETING)
-    assert client.get("/staff/fake/listed/").status_code == 403
-
-
-def test_the_matrix_lets_in_the_role_it_names_on_a_page_without_its_own_check(
-    settings, monkeypatch, signed_in_as
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_the_declaration_on_a_view_is_what_the_matrix_reports_and_what_lets_in(
+    settings, signed_in_as, principal
 ):
     settings.ROOT_URLCONF = __name__
-    monkeypatch.setitem(access.PAGES, "fake_staff:listed", frozenset({roles.FINANCE}))
-    client = signed_in_as(roles.FINANCE)
-    response = client.get("/staff/fake/listed/")
-    assert response.status_code == 200 and response.content == b"fake staff page"
+    assert access.matrix()["fake_staff:declared"] == {roles.FINANCE}
+    response = signed_in_as(principal).get("/staff/fake/declared/")
+    if principal == roles.FINANCE:
+        assert response.status_code == 200 and response.content == b"finance page"
+    else:
+        assert _refused(principal, response)
+
+
+@pytest.mark.parametrize("principal", [ANONYMOUS, roles.MARKETING, roles.FINANCE])
+def test_the_declaration_guards_its_view_even_outside_the_staff_area(settings, signed_in_as, principal):
+    """The middleware looks only at staff addresses; the declared view still guards itself."""
+    settings.ROOT_URLCONF = __name__
+    response = signed_in_as(principal).get("/elsewhere/declared/")
+    if principal == roles.FINANCE:
+        assert response.status_code == 200 and response.content == b"finance page"
+    else:
+        assert _refused(principal, response)
+
+
+@pytest.mark.parametrize("declared", [(), ("boss",), (roles.FINANCE, "boss")])
+def test_a_declaration_names_known_roles_only(declared):
+    with pytest.raises(ImproperlyConfigured):
+        staff_page(*declared)
+
+
+def test_the_access_matrix_command_prints_each_staff_page_and_its_roles():
+    out = StringIO()
+    call_command("access_matrix", stdout=out)
+    lines = {line.split("\t")[0]: line.split("\t")[1:] for line in out.getvalue().splitlines()}
+    assert lines["page"] == list(roles.ROLES)
+    # marketing, finance, support, privacy officer, administrator
+    assert lines["providers_staff:overview"] == ["x", "-", "-", "-", "x"]
+    assert lines["wallet:staff_adjust"] == ["-", "x", "-", "-", "-"]
+    assert lines["admin:login"] == ["-", "-", "-", "-", "-"]
+
+
+# --- Roles read once per request ---------------------------------------------------------------
+
+
+def _role_reads(queries) -> int:
+    """Queries that read a member's roles (their groups). Django's own permission read, which the
+    admin's model classes still make for their extra rules, joins the groups too: not counted."""
+    groups = Member.groups.through._meta.db_table
+    return sum(1 for query in queries if groups in query["sql"] and "auth_permission" not in query["sql"])
+
+
+@pytest.mark.parametrize(
+    ("principal", "address"),
+    [
+        (roles.ADMINISTRATOR, "/staff/"),  # the gate, four panels, twelve links, the nav
+        (roles.ADMINISTRATOR, "/admin/"),  # every admin model × action asks the matrix
+        (roles.MARKETING, "/dashboard/"),  # the member dashboard's staff links
+    ],
+)
+def test_a_page_that_checks_many_permissions_reads_the_roles_once(signed_in_as, principal, address):
+    client = signed_in_as(principal)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address)
+    assert response.status_code == 200
+    assert _role_reads(queries.captured_queries) == 1
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_with_the_page_to_come_back_to(client):

@@ -111,7 +111,7 @@ def _panels(html: str) -> list[str]:
 def test_the_panel_table_names_real_roles_only():
     for allowed in dashboard.PANELS.values():
         assert allowed and allowed <= set(roles.ROLES)
-    assert access.PAGES["staff:dashboard"] == access.ALL_ROLES
+    assert access.matrix()["staff:dashboard"] == access.ALL_ROLES
 
 
 @pytest.mark.parametrize("role", list(roles.ROLES))

@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from snshelper.accounts.models import Member
 from snshelper.core.masking import mask
 from snshelper.privacy import sweeps
 from snshelper.privacy.retention import add_months
@@ -230,6 +232,17 @@ def test_withdrawals_page_masks_bank_details_until_revealed_with_a_reason(financ
     ]
     again = finance_client.get("/wallet/staff/withdrawals/").content.decode()
     assert NUMBER not in again  # shown for that response only
+
+
+def test_revealing_several_fields_on_a_page_reads_the_roles_once(finance_client, withdrawal):
+    """The page's gate and each field's reveal check share one read of the viewer's roles."""
+    groups = Member.groups.through._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        shown = finance_client.post(
+            "/wallet/staff/withdrawals/", {"withdrawal": withdrawal.pk, "reason": "Paying it now"}, **EN
+        )
+    assert NUMBER in shown.content.decode() and RevealLog.objects.count() == 2
+    assert sum(1 for query in queries.captured_queries if groups in query["sql"]) == 1
 
 
 def test_top_ups_page_masks_the_payer_name_until_revealed_with_a_reason(finance_client, member):

@@ -27,8 +27,9 @@ from snshelper.core import clock
 from snshelper.orders.models import Order
 from snshelper.privacy_rights.desk import selectors as privacy_selectors
 from snshelper.providers import selectors as provider_selectors
-from snshelper.staff.access import may_open, roles_of
+from snshelper.staff.access import may_open
 from snshelper.staff.roles import ADMINISTRATOR, FINANCE, MARKETING, PRIVACY_OFFICER, SUPPORT
+from snshelper.staff.selectors import roles_of
 from snshelper.support import selectors as support_selectors
 from snshelper.wallet.models import TopUp
 

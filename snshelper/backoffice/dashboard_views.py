@@ -3,8 +3,6 @@
 
 from decimal import Decimal
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -12,7 +10,7 @@ from django.utils.translation import gettext as _
 from snshelper.backoffice import charts
 from snshelper.backoffice import dashboard as board
 from snshelper.core import clock
-from snshelper.staff.access import roles_of
+from snshelper.staff.access import ALL_ROLES, staff_page
 
 
 def _baht(value: Decimal) -> str:
@@ -70,10 +68,8 @@ def _present(data: dict) -> dict:
     return shown
 
 
-@login_required
+@staff_page(*ALL_ROLES)
 def dashboard(request):
-    if not roles_of(request.user):
-        raise PermissionDenied
     panels = _present(board.dashboard_for(request.user))
     return render(
         request,

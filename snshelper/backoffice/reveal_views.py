@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 from django import forms
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from snshelper.core import clock
 from snshelper.staff import access, reveals
+from snshelper.staff.access import staff_page
 from snshelper.staff.models import RevealLog
-
-VIEW_LOG = "staff.view_reveal_log"
+from snshelper.staff.roles import PRIVACY_OFFICER
 
 
 class RevealSearchForm(forms.Form):
@@ -30,7 +29,7 @@ class RevealSearchForm(forms.Form):
         self.fields["field"].choices = [("", _("Any field"))] + [(key, key) for key in fields]
 
 
-@permission_required(VIEW_LOG, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def reveal_log(request):
     form = RevealSearchForm(request.GET or None)
     criteria = form.cleaned_data if form.is_valid() else {}
@@ -40,7 +39,7 @@ def reveal_log(request):
     return render(request, "staff/reveals.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
-@permission_required(VIEW_LOG, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def reveal_report(request):
     """The monthly review of the reveal log; the previous month unless ``?month=YYYY-MM``."""
     today = timezone.localdate(clock.now())

@@ -1,7 +1,6 @@
 """Staff lifecycle pages (P17): the security pledge, and the administrators' staff records."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,8 +13,8 @@ from snshelper.backoffice.forms import HandOverForm, TrainingForm
 from snshelper.core import clock
 from snshelper.core.errors import DomainError
 from snshelper.staff import pledge, selectors, services
-
-MANAGE = "staff.manage_staff"
+from snshelper.staff.access import ALL_ROLES, staff_page
+from snshelper.staff.roles import ADMINISTRATOR
 
 
 def _next(request) -> str:
@@ -27,7 +26,7 @@ def _next(request) -> str:
     return reverse("web:dashboard")
 
 
-@login_required
+@staff_page(*ALL_ROLES)
 def pledge_page(request):
     if not request.user.is_staff:
         raise PermissionDenied
@@ -56,7 +55,7 @@ def pledge_page(request):
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@staff_page(ADMINISTRATOR)
 def people(request):
     return render(
         request,
@@ -65,7 +64,7 @@ def people(request):
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@staff_page(ADMINISTRATOR)
 def training_new(request):
     form = TrainingForm(
         request.POST or None,
@@ -89,7 +88,7 @@ def training_new(request):
     return render(request, "staff/training_new.html", {"form": form})
 
 
-@permission_required(MANAGE, raise_exception=True)
+@staff_page(ADMINISTRATOR)
 def hand_over_new(request, member_id: str):
     leaving = get_object_or_404(Member, member_id=member_id, is_staff=True)
     form = HandOverForm(

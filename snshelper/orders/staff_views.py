@@ -2,7 +2,6 @@
 member's contact or bank details."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,12 +10,12 @@ from django.views.decorators.http import require_POST
 from snshelper.orders import services, staff_selectors, subscriptions
 from snshelper.orders.errors import OrderError
 from snshelper.orders.models import CancelRequest, DripFeedRun, Order, RefillRequest
+from snshelper.staff.access import staff_page
+from snshelper.staff.roles import MARKETING
 from snshelper.wallet.errors import InsufficientFunds
 
-FULFIL = "staff.fulfil_orders"
 
-
-@permission_required(FULFIL, raise_exception=True)
+@staff_page(MARKETING)
 def queue(request):
     page = Paginator(staff_selectors.manual_queue(), 50).get_page(request.GET.get("page"))
     return render(
@@ -32,7 +31,7 @@ def queue(request):
     )
 
 
-@permission_required(FULFIL, raise_exception=True)
+@staff_page(MARKETING)
 @require_POST
 def act(request, pk):
     order = get_object_or_404(Order, pk=pk)
@@ -95,7 +94,7 @@ def _act_on_subscription(request, subscription) -> None:
         )
 
 
-@permission_required(FULFIL, raise_exception=True)
+@staff_page(MARKETING)
 @require_POST
 def refill(request, pk):
     refill_request = get_object_or_404(RefillRequest, pk=pk)
@@ -112,7 +111,7 @@ def refill(request, pk):
     return redirect("orders_staff:queue")
 
 
-@permission_required(FULFIL, raise_exception=True)
+@staff_page(MARKETING)
 @require_POST
 def cancel(request, pk):
     cancel_request = get_object_or_404(CancelRequest, pk=pk)
@@ -131,7 +130,7 @@ def cancel(request, pk):
     return redirect("orders_staff:queue")
 
 
-@permission_required(FULFIL, raise_exception=True)
+@staff_page(MARKETING)
 @require_POST
 def deliver_run(request, pk):
     run = get_object_or_404(DripFeedRun, pk=pk)

@@ -3,8 +3,6 @@ and the changes a re-sync found. Administrators manage providers; marketing staf
 the orders that did not go through."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required, user_passes_test
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,9 +11,10 @@ from snshelper.catalog.models import Category, Service
 from snshelper.core.errors import DomainError
 from snshelper.providers import forwarding, selectors, services
 from snshelper.providers.models import CatalogChange, Forwarding, Provider
+from snshelper.staff.access import staff_page
+from snshelper.staff.roles import ADMINISTRATOR, MARKETING
 
 MANAGE = "staff.manage_providers"
-FULFIL = "staff.fulfil_orders"
 PROVIDER_FIELDS = (
     "name",
     "api_url",
@@ -27,17 +26,7 @@ PROVIDER_FIELDS = (
 )
 
 
-def _sees_providers(user) -> bool:
-    return user.is_authenticated and (user.has_perm(MANAGE) or user.has_perm(FULFIL))
-
-
-def _forbidden(user):
-    if not _sees_providers(user):
-        raise PermissionDenied
-    return True
-
-
-@user_passes_test(_forbidden)
+@staff_page(MARKETING, ADMINISTRATOR)
 def overview(request):
     return render(
         request,
@@ -51,7 +40,7 @@ def overview(request):
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@staff_page(ADMINISTRATOR)
 def edit(request, pk=None):
     provider = get_object_or_404(Provider, pk=pk) if pk else None
     data = request.POST if request.method == "POST" else None
@@ -103,7 +92,7 @@ def _values(provider: Provider | None) -> dict:
     return values
 
 
-@permission_required(MANAGE, raise_exception=True)
+@staff_page(ADMINISTRATOR)
 def detail(request, pk):
     provider = get_object_or_404(Provider, pk=pk)
     return render(
@@ -123,7 +112,7 @@ def detail(request, pk):
     )
 
 
-@permission_required(MANAGE, raise_exception=True)
+@staff_page(ADMINISTRATOR)
 @require_POST
 def sync(request, pk):
     provider = get_object_or_404(Provider, pk=pk)
@@ -137,7 +126,7 @@ def sync(request, pk):
     return redirect("providers_staff:detail", provider.pk)
 
 
-@permission_required(MANAGE, raise_exception=True)
+@staff_page(ADMINISTRATOR)
 @require_POST
 def import_services(request, pk):
     provider = get_object_or_404(Provider, pk=pk)
@@ -165,7 +154,7 @@ def import_services(request, pk):
     return redirect("providers_staff:detail", provider.pk)
 
 
-@permission_required(MANAGE, raise_exception=True)
+@staff_page(ADMINISTRATOR)
 @require_POST
 def map_service(request, pk):
     """Fulfil one of our existing services by one of this provider's (or by our staff again)."""
@@ -189,7 +178,7 @@ def map_service(request, pk):
     return redirect("providers_staff:detail", provider.pk)
 
 
-@permission_required(MANAGE, raise_exception=True)
+@staff_page(ADMINISTRATOR)
 @require_POST
 def change(request, pk):
     get_object_or_404(CatalogChange, pk=pk)
@@ -216,7 +205,7 @@ ORDER_ACTIONS = {
 }
 
 
-@user_passes_test(_forbidden)
+@staff_page(MARKETING, ADMINISTRATOR)
 @require_POST
 def order_action(request, pk):
     get_object_or_404(Forwarding, pk=pk)

@@ -1,107 +1,41 @@
-"""The permission matrix (policy P16, least privilege): which staff role may open which staff page and
-reveal which personal-data field. This is the one place that says so; ``StaffAccessMiddleware``
-checks every staff page against ``PAGES`` (the views keep their own ``permission_required`` checks as
-a second line, and ``tests/test_staff_access_matrix.py`` proves both agree), and
-``snshelper.staff.reveals`` checks ``FIELDS`` before a masked value is shown.
+"""Who may open which staff page and reveal which personal-data field (policy P16, least privilege).
 
-A staff page is any URL under ``/staff/``, ``/wallet/staff/`` or ``/admin/``. The back office's own
-pages are in ``ADMIN_PAGES`` and its model pages in ``ADMIN_MODELS`` (model × action), which the
-admin site's permission checks follow too (``admin_site.StaffAdminSite``). A staff URL the matrix
-does not name is refused to everybody (fail closed) and makes the generated test fail.
+A staff page is any URL under ``/staff/``, ``/wallet/staff/`` or ``/admin/``. Each of our staff
+views declares, once and next to itself, the roles that may open it::
+
+    @staff_page(MARKETING, ADMINISTRATOR)
+    def overview(request): ...
+
+That declaration guards the view, and it is the matrix: walking the URL tree, a staff URL's roles
+are its view's declaration (``matrix()``, printed by ``manage.py access_matrix``), and
+``StaffAccessMiddleware`` applies the same declaration to every staff URL before the view runs.
+The Django admin's pages are not our views: they are declared here, its own pages in
+``ADMIN_PAGES`` and its model pages in ``ADMIN_MODELS`` (model × action), which the admin site's
+permission checks follow too (``admin_site.StaffAdminSite``). A staff URL that nothing declares is
+refused to everybody (fail closed) and makes ``tests/test_staff_access_matrix.py`` fail.
+
+``FIELDS`` says who may reveal which personal-data field; ``snshelper.staff.reveals`` checks it
+before a masked value is shown. Every check reads the viewer's roles through
+``selectors.roles_of``, which reads them once per request.
 """
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache, wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from snshelper.privacy import registry
-from snshelper.staff.roles import ADMINISTRATOR, FINANCE, MARKETING, PRIVACY_OFFICER, ROLES, SUPPORT
+from snshelper.staff.roles import ADMINISTRATOR, FINANCE, PRIVACY_OFFICER, ROLES, SUPPORT
+from snshelper.staff.selectors import roles_of
 
 ALL_ROLES = frozenset(ROLES)
-_MARKETING = frozenset({MARKETING})
 _FINANCE = frozenset({FINANCE})
 _PRIVACY = frozenset({PRIVACY_OFFICER})
 _ADMIN = frozenset({ADMINISTRATOR})
-
-# url name ("namespace:name") → the roles that may open it.
-PAGES: dict[str, frozenset[str]] = {
-    # Every staff member: the security pledge (P17). The back office's pages: ADMIN_PAGES below.
-    "staff:pledge": ALL_ROLES,
-    # Administrators manage staff records (P17).
-    "staff:people": _ADMIN,
-    "staff:training_new": _ADMIN,
-    "staff:hand_over_new": _ADMIN,
-    # The privacy officer searches the reveal log (P16).
-    "staff:reveals": _PRIVACY,
-    "staff:reveals_report": _PRIVACY,
-    # Marketing fulfils orders: link and quantity, the member's ID only.
-    "orders_staff:queue": _MARKETING,
-    "orders_staff:act": _MARKETING,
-    "orders_staff:refill": _MARKETING,
-    "orders_staff:cancel": _MARKETING,
-    "orders_staff:deliver_run": _MARKETING,
-    # Providers: administrators manage them; marketing sees the overview and acts on forwarded orders.
-    "providers_staff:overview": _MARKETING | _ADMIN,
-    "providers_staff:order_action": _MARKETING | _ADMIN,
-    "providers_staff:add": _ADMIN,
-    "providers_staff:detail": _ADMIN,
-    "providers_staff:edit": _ADMIN,
-    "providers_staff:sync": _ADMIN,
-    "providers_staff:import": _ADMIN,
-    "providers_staff:map": _ADMIN,
-    "providers_staff:change": _ADMIN,
-    # Finance: top-ups, payouts, balance adjustments (bank data needed for them).
-    "wallet:staff_top_ups": _FINANCE,
-    "wallet:staff_approve": _FINANCE,
-    "wallet:staff_reject": _FINANCE,
-    "wallet:staff_slip": _FINANCE,
-    "wallet:staff_withdrawals": _FINANCE,
-    "wallet:staff_withdrawal": _FINANCE,
-    "wallet:staff_adjust": _FINANCE,
-    # The privacy officer: requests, disclosures, withdrawals, policy, retention, breaches.
-    "privacy_staff:desk": _PRIVACY,
-    "privacy_staff:request": _PRIVACY,
-    "privacy_staff:inquiry": _PRIVACY,
-    "privacy_staff:disclosures": _PRIVACY,
-    "privacy_staff:disclosure_new": _PRIVACY,
-    "privacy_staff:disclosure": _PRIVACY,
-    "privacy_staff:disclosure_bundle": _PRIVACY,
-    "privacy_staff:notice_sent": _PRIVACY,
-    "privacy_staff:withdrawn:store": _PRIVACY,
-    "privacy_staff:withdrawn:matches": _PRIVACY,
-    "privacy_staff:withdrawn:review_match": _PRIVACY,
-    "privacy_staff:policy:publish": _PRIVACY,
-    "privacy_staff:retention:rules": _PRIVACY,
-    "privacy_staff:retention:log": _PRIVACY,
-    "privacy_staff:retention:holds": _PRIVACY,
-    "privacy_staff:retention:release": _PRIVACY,
-    "privacy_staff:breaches:list": _PRIVACY,
-    "privacy_staff:breaches:new": _PRIVACY,
-    "privacy_staff:breaches:detail": _PRIVACY,
-    # --- Support: consultations (issue 8) ---
-    # Support answers consultations; the privacy officer reads complaints and privacy consultations.
-    "support_staff:queue": frozenset({SUPPORT}) | _PRIVACY,
-    "support_staff:detail": frozenset({SUPPORT}) | _PRIVACY,
-    "support_staff:attachment": frozenset({SUPPORT}) | _PRIVACY,
-    "support_staff:reply": frozenset({SUPPORT}),
-    "support_staff:assign": frozenset({SUPPORT}),
-    "support_staff:close": frozenset({SUPPORT}),
-    "support_staff:reopen": frozenset({SUPPORT}),
-    "support_staff:flag": frozenset({SUPPORT}),
-    "support_staff:canned_list": frozenset({SUPPORT}),
-    "support_staff:canned_new": frozenset({SUPPORT}),
-    "support_staff:canned_edit": frozenset({SUPPORT}),
-    # --- Staff dashboard and announcements (issue 8) ---
-    # Every staff member opens the dashboard; each panel is scoped by role (staff.dashboard.PANELS).
-    "staff:dashboard": ALL_ROLES,
-    # Marketing (price changes, service news) and administrators publish announcements.
-    "announcements_staff:list": _MARKETING | _ADMIN,
-    "announcements_staff:new": _MARKETING | _ADMIN,
-    "announcements_staff:edit": _MARKETING | _ADMIN,
-    "announcements_staff:end": _MARKETING | _ADMIN,
-}
 
 # The Django admin (the back office): its own pages, then its model pages by model and action.
 ADMIN_PAGES: dict[str, frozenset[str]] = {
@@ -156,27 +90,67 @@ FIELDS: dict[str, frozenset[str]] = {
 }
 
 STAFF_PREFIXES = ("staff/", "wallet/staff/", "admin/")
+_DECLARED = "staff_roles"  # the attribute ``staff_page`` sets on the view it guards
 
 
 def is_staff_route(route: str) -> bool:
     return route.startswith(STAFF_PREFIXES)
 
 
-def roles_of(user) -> frozenset[str]:
-    """The staff roles ``user`` holds (none for anonymous visitors and members)."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return frozenset()
-    return frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+# --- Our staff pages: declared on the view ---------------------------------------------------------
+
+
+def staff_page(*allowed: str):
+    """Declare the roles that may open a staff view. The view is guarded (visitors go to sign in,
+    anybody without one of the roles is refused) and the declaration is what the matrix reports for
+    every URL the view serves."""
+    roles = frozenset(allowed)
+    if not roles or not roles <= ALL_ROLES:
+        raise ImproperlyConfigured(f"staff_page() takes one or more of {sorted(ALL_ROLES)}, not {allowed}")
+
+    def declare(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            refused = _gate(request, roles)
+            if refused is not None:
+                return refused
+            return view(request, *args, **kwargs)
+
+        setattr(guarded, _DECLARED, roles)
+        return guarded
+
+    return declare
+
+
+def declared_roles(view) -> frozenset[str] | None:
+    """The roles a view's ``staff_page`` declaration names; None for a view that declares nothing."""
+    return getattr(view, _DECLARED, None)
+
+
+def _gate(request, allowed: frozenset[str]):
+    """None when the viewer may pass; a redirect to sign in for visitors; refused otherwise."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not roles_of(request.user) & allowed:
+        raise PermissionDenied
+    return None
+
+
+# --- The admin's pages: declared here ----------------------------------------------------------------
 
 
 def may_admin(user, model: str, action: str) -> bool:
     """Whether ``user`` may ``action`` (view, add, change, delete) ``model`` in the admin. Whoever
     may change may view."""
+    return bool(roles_of(user) & _admin_model_roles(model, action))
+
+
+def _admin_model_roles(model: str, action: str) -> frozenset[str]:
     actions = ADMIN_MODELS.get(model, {})
     allowed = actions.get(action, frozenset())
     if action == "view":
         allowed |= actions.get("change", frozenset())
-    return bool(roles_of(user) & allowed)
+    return allowed
 
 
 def _admin_model_route(route: str) -> tuple[str, str] | None:
@@ -185,10 +159,7 @@ def _admin_model_route(route: str) -> tuple[str, str] | None:
     return (f"{match['app']}.{match['model']}", "view") if match else None
 
 
-def page_roles(url_name: str, route: str = "") -> frozenset[str] | None:
-    """The roles the matrix lets open a staff page; None when the matrix does not know it."""
-    if url_name in PAGES:
-        return PAGES[url_name]
+def _admin_page_roles(url_name: str, route: str) -> frozenset[str] | None:
     if url_name in ADMIN_PAGES:
         return ADMIN_PAGES[url_name]
     target = None
@@ -200,16 +171,86 @@ def page_roles(url_name: str, route: str = "") -> frozenset[str] | None:
         target = _admin_model_route(route)
     if target is None or target[0] not in ADMIN_MODELS:
         return None
-    model, action = target
-    actions = ADMIN_MODELS[model]
-    allowed = actions.get(action, frozenset())
-    if action == "view":
-        allowed |= actions.get("change", frozenset())
-    return allowed
+    return _admin_model_roles(*target)
 
 
-def may_open(user, url_name: str, route: str = "") -> bool:
-    return bool(roles_of(user) & (page_roles(url_name, route) or frozenset()))
+# --- The matrix: every staff URL and who may open it ---------------------------------------------------
+
+
+def page_roles(url_name: str, route: str, view=None) -> frozenset[str] | None:
+    """The roles that may open a staff page: its view's declaration, or for the admin's pages the
+    admin matrix; None when nothing declares it (then nobody may)."""
+    declared = declared_roles(view)
+    if declared is not None:
+        return declared
+    if route.startswith("admin/"):
+        return _admin_page_roles(url_name, route)
+    return None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One URL of the tree: its route, its name and the view that serves it."""
+
+    route: str
+    name: str  # "namespace:name"; empty for an unnamed route
+    view: Callable
+
+    @property
+    def roles(self) -> frozenset[str] | None:
+        return page_roles(self.name, self.route, self.view)
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, route, inner)
+        elif isinstance(entry, URLPattern):
+            yield Page(route, f"{namespace}{entry.name}" if entry.name else "", entry.callback)
+
+
+def all_urls(urlconf=None) -> list[Page]:
+    """Every URL of the tree (staff or not), with its view."""
+    return list(_walk(get_resolver(urlconf).url_patterns))
+
+
+def staff_urls(urlconf=None) -> list[Page]:
+    """Every staff URL of the tree, with its view."""
+    return [url for url in all_urls(urlconf) if is_staff_route(url.route)]
+
+
+def matrix(urlconf=None) -> dict[str, frozenset[str] | None]:
+    """Staff URL name (the route for an unnamed one) → the roles that may open it (None: nobody,
+    nothing declares it)."""
+    return _matrix(get_resolver(urlconf))
+
+
+@lru_cache(maxsize=8)
+def _matrix(resolver) -> dict[str, frozenset[str] | None]:
+    return {
+        url.name or url.route: url.roles for url in _walk(resolver.url_patterns) if is_staff_route(url.route)
+    }
+
+
+def unlisted_staff_urls(urlconf=None) -> list[str]:
+    """Staff URLs nothing declares: each is refused to everybody, and a failing test."""
+    return sorted(name for name, allowed in matrix(urlconf).items() if allowed is None)
+
+
+def may_open(user, url_name: str) -> bool:
+    """Whether ``user`` may open the staff page named ``url_name`` (for links to it)."""
+    return bool(roles_of(user) & (matrix().get(url_name) or frozenset()))
+
+
+def sample_path(route: str) -> str:
+    """A concrete path for a route: integer parameters become 1, others "x"."""
+    path = re.sub(r"<int:[^>]+>", "1", route)
+    return "/" + re.sub(r"<[^>]+>", "x", path)
+
+
+# --- Personal-data fields ---------------------------------------------------------------------------
 
 
 def _registered(field: str) -> bool:
@@ -233,39 +274,10 @@ def may_reveal(user, field: str) -> bool:
     return bool(roles_of(user) & revealers(field))
 
 
-def _walk(patterns, prefix: str = "", namespace: str = ""):
-    for entry in patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _walk(entry.url_patterns, route, inner)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield route, f"{namespace}{entry.name}"
-        elif isinstance(entry, URLPattern):
-            yield route, ""
-
-
-def staff_urls(urlconf=None) -> list[tuple[str, str]]:
-    """Every staff URL of the tree as (route, url name); unnamed ones have an empty name."""
-    return [
-        (route, name) for route, name in _walk(get_resolver(urlconf).url_patterns) if is_staff_route(route)
-    ]
-
-
-def unlisted_staff_urls(urlconf=None) -> list[str]:
-    """Staff URLs the matrix does not name: each is refused to everybody, and a failing test."""
-    return sorted({name or route for route, name in staff_urls(urlconf) if page_roles(name, route) is None})
-
-
-def sample_path(route: str) -> str:
-    """A concrete path for a route: integer parameters become 1, others "x"."""
-    path = re.sub(r"<int:[^>]+>", "1", route)
-    return "/" + re.sub(r"<[^>]+>", "x", path)
-
-
 class StaffAccessMiddleware:
-    """Checks every staff page against ``PAGES``: anonymous visitors go to sign in, anybody whose
-    roles the matrix does not name for the page (or for a page the matrix does not know) is refused."""
+    """Applies the matrix to every staff URL before its view runs: anonymous visitors go to sign in,
+    anybody whose roles the page's declaration does not name is refused, and so is everybody on a
+    staff URL that nothing declares. The roles are read here once and kept for the request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -277,8 +289,5 @@ class StaffAccessMiddleware:
         match = request.resolver_match
         if match is None or not is_staff_route(match.route):
             return None
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not may_open(request.user, match.view_name if match.url_name else "", match.route):
-            raise PermissionDenied
-        return None
+        name = match.view_name if match.url_name else ""
+        return _gate(request, page_roles(name, match.route, view_func) or frozenset())

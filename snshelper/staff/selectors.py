@@ -10,9 +10,29 @@ from snshelper.accounts.models import Member
 from snshelper.core import clock
 from snshelper.staff import open_work, pledge
 from snshelper.staff.models import HandOver, SecurityPledge, TrainingSession
-from snshelper.staff.roles import ROLE_LABELS
+from snshelper.staff.roles import ROLE_LABELS, ROLES
 
 TRAINING_DUE_DAYS = 365  # a training session every year
+_ROLES_READ = "_staff_roles_read"  # where ``roles_of`` keeps the roles on the user object
+
+
+def roles_of(user) -> frozenset[str]:
+    """The staff roles ``user`` holds (none for anonymous visitors and members). Read with one query
+    and kept on the user object, which a request loads afresh: the access checks, the dashboard's
+    panels and links, templates and reveals of one request all share one read."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return frozenset()
+    held = getattr(user, _ROLES_READ, None)
+    if held is None:
+        held = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        setattr(user, _ROLES_READ, held)
+    return held
+
+
+def forget_roles(user) -> None:
+    """After ``user``'s roles change: the next ``roles_of`` reads them again."""
+    if hasattr(user, _ROLES_READ):
+        delattr(user, _ROLES_READ)
 
 
 def has_signed_pledge(staff: Member) -> bool:

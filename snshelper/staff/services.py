@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from snshelper.accounts.models import Member
 from snshelper.core import clock
 from snshelper.core.errors import DomainError
-from snshelper.staff import open_work, pledge
+from snshelper.staff import open_work, pledge, selectors
 from snshelper.staff.models import HandOver, SecurityPledge, TrainingSession
 from snshelper.staff.roles import ROLES
 
@@ -48,6 +48,7 @@ def appoint(*, member: Member, role: str) -> Member:
     member.is_staff = True
     member.save(update_fields=["is_staff"])
     member.groups.add(Group.objects.get(name=role))
+    selectors.forget_roles(member)
     return member
 
 
@@ -161,6 +162,7 @@ def end_access(*, hand_over: HandOver) -> HandOver:
     staff.save(update_fields=["is_active", "is_staff"])
     staff.groups.clear()
     staff.user_permissions.clear()
+    selectors.forget_roles(staff)
     _end_sessions(staff)
     hand_over.carried_out_at = clock.now()
     hand_over.work_reassigned = moved

@@ -2,11 +2,7 @@
 internal notes, assign, close, reopen, flag a dispute) and the canned replies. The privacy officer
 reads complaints and privacy consultations (and their attachments), and writes nothing here."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,26 +13,15 @@ from snshelper.core.errors import DomainError
 from snshelper.core.network import client_ip
 from snshelper.core.uploads import UploadRefused
 from snshelper.staff import reveals
+from snshelper.staff.access import staff_page
+from snshelper.staff.roles import PRIVACY_OFFICER, SUPPORT
 from snshelper.support import selectors, services
 from snshelper.support.forms import CannedReplyForm, StaffReplyForm
 from snshelper.support.models import Status, Topic
 from snshelper.support.views import _file_response
 
 ANSWER = "staff.answer_consultations"
-PRIVACY = "staff.handle_privacy_requests"
 REVEALED = ("accounts.Member.email", "accounts.Member.phone")
-
-
-def _reader(view):
-    """Support staff, or the privacy officer (read-only, complaints and privacy consultations)."""
-
-    @wraps(view)
-    def checked(request, *args, **kwargs):
-        if not (request.user.has_perm(ANSWER) or request.user.has_perm(PRIVACY)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return checked
 
 
 def _answers(user) -> bool:
@@ -54,7 +39,7 @@ def _consultation(request, number):
     return consultation
 
 
-@_reader
+@staff_page(SUPPORT, PRIVACY_OFFICER)
 def queue(request):
     answers = _answers(request.user)
     chosen = request.GET.get("filter", "waiting")
@@ -135,12 +120,12 @@ def _render_detail(request, consultation, form=None):
     )
 
 
-@_reader
+@staff_page(SUPPORT, PRIVACY_OFFICER)
 def detail(request, number):
     return _render_detail(request, _consultation(request, number))
 
 
-@permission_required(ANSWER, raise_exception=True)
+@staff_page(SUPPORT)
 @require_POST
 def reply(request, number):
     consultation = _consultation(request, number)
@@ -179,7 +164,7 @@ def _act(request, number, action, done: str):
     return redirect("support_staff:detail", number=number)
 
 
-@permission_required(ANSWER, raise_exception=True)
+@staff_page(SUPPORT)
 @require_POST
 def assign(request, number):
     chosen = request.POST.get("to", "")
@@ -195,7 +180,7 @@ def assign(request, number):
     return _act(request, number, lambda c: services.assign(consultation=c, to=to, by=request.user), done)
 
 
-@permission_required(ANSWER, raise_exception=True)
+@staff_page(SUPPORT)
 @require_POST
 def close(request, number):
     return _act(
@@ -206,13 +191,13 @@ def close(request, number):
     )
 
 
-@permission_required(ANSWER, raise_exception=True)
+@staff_page(SUPPORT)
 @require_POST
 def reopen(request, number):
     return _act(request, number, lambda c: services.reopen(consultation=c, by=request.user), _("Reopened."))
 
 
-@permission_required(ANSWER, raise_exception=True)
+@staff_page(SUPPORT)
 @require_POST
 def flag(request, number):
     disputed = request.POST.get("disputed") == "yes"
@@ -225,7 +210,7 @@ def flag(request, number):
     )
 
 
-@_reader
+@staff_page(SUPPORT, PRIVACY_OFFICER)
 def attachment(request, pk):
     """Served to support staff and (for complaints and privacy consultations) the privacy officer."""
     found = selectors.attachment_for_staff(pk)
@@ -237,14 +222,14 @@ def attachment(request, pk):
 # --- Canned replies ---------------------------------------------------------------------------------
 
 
-@permission_required(ANSWER, raise_exception=True)
+@staff_page(SUPPORT)
 def canned_list(request):
     return render(
         request, "support/staff/canned_list.html", {"replies": selectors.canned_replies(active_only=False)}
     )
 
 
-@permission_required(ANSWER, raise_exception=True)
+@staff_page(SUPPORT)
 def canned_edit(request, pk=None):
     canned = None
     if pk is not None:

@@ -1,7 +1,7 @@
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +13,8 @@ from snshelper.core import qr
 from snshelper.core.network import client_ip
 from snshelper.core.uploads import UploadRefused
 from snshelper.staff import reveals
+from snshelper.staff.access import staff_page
+from snshelper.staff.roles import FINANCE
 from snshelper.wallet import selectors, services
 from snshelper.wallet.errors import WalletError
 from snshelper.wallet.forms import (
@@ -24,8 +26,6 @@ from snshelper.wallet.forms import (
     WithdrawalForm,
 )
 from snshelper.wallet.models import RefundBankAccount, TopUp, Withdrawal
-
-FINANCE = "staff.approve_topups"
 
 
 @login_required
@@ -96,7 +96,7 @@ def mark_paid(request, reference):
     return redirect("wallet:top_up", reference=reference)
 
 
-@permission_required(FINANCE, raise_exception=True)
+@staff_page(FINANCE)
 def staff_top_ups(request):
     """Payer names are masked; a POST with a reason reveals one top-up's for this response only
     (the reveal is logged, P16)."""
@@ -138,7 +138,7 @@ def _reveal(request, records: list, key: str, fields: tuple[str, ...]) -> dict:
         return {}
 
 
-@permission_required(FINANCE, raise_exception=True)
+@staff_page(FINANCE)
 @require_POST
 def staff_approve(request, pk):
     top_up = get_object_or_404(TopUp, pk=pk)
@@ -153,7 +153,7 @@ def staff_approve(request, pk):
     return redirect("wallet:staff_top_ups")
 
 
-@permission_required(FINANCE, raise_exception=True)
+@staff_page(FINANCE)
 @require_POST
 def staff_reject(request, pk):
     top_up = get_object_or_404(TopUp, pk=pk)
@@ -168,7 +168,7 @@ def staff_reject(request, pk):
     return redirect("wallet:staff_top_ups")
 
 
-@permission_required(FINANCE, raise_exception=True)
+@staff_page(FINANCE)
 def staff_slip(request, pk):
     """Slips are served only to finance staff, never from a public URL."""
     top_up = get_object_or_404(TopUp, pk=pk)
@@ -215,13 +215,10 @@ def withdraw(request):
     )
 
 
-PAYOUTS = "staff.pay_refunds"
-
-
 REVEALED_BANK_FIELDS = ("wallet.Withdrawal.account_holder", "wallet.Withdrawal.account_number")
 
 
-@permission_required(PAYOUTS, raise_exception=True)
+@staff_page(FINANCE)
 def staff_withdrawals(request):
     """Bank details are masked; a POST with a reason reveals one withdrawal's for this response only
     (each field revealed is logged, P16)."""
@@ -232,7 +229,7 @@ def staff_withdrawals(request):
     return render(request, "wallet/staff_withdrawals.html", {"withdrawals": withdrawals})
 
 
-@permission_required(PAYOUTS, raise_exception=True)
+@staff_page(FINANCE)
 @require_POST
 def staff_withdrawal(request, pk):
     withdrawal = get_object_or_404(Withdrawal, pk=pk)
@@ -253,10 +250,7 @@ def staff_withdrawal(request, pk):
     return redirect("wallet:staff_withdrawals")
 
 
-ADJUST = "staff.adjust_balances"
-
-
-@permission_required(ADJUST, raise_exception=True)
+@staff_page(FINANCE)
 def staff_adjust(request):
     form = AdjustmentForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
     if request.method == "POST" and form.is_valid():

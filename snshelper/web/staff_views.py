@@ -3,7 +3,6 @@ Administrators and marketing publish them (``web.*_announcement`` permissions, r
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,12 +10,11 @@ from django.views.decorators.http import require_POST
 
 from snshelper.core.errors import DomainError
 from snshelper.core.form_fields import LocalDateTimeField
+from snshelper.staff.access import staff_page
+from snshelper.staff.roles import ADMINISTRATOR, MARKETING
 from snshelper.web import selectors, services
 from snshelper.web.models import Announcement
 
-VIEW = "web.view_announcement"
-ADD = "web.add_announcement"
-CHANGE = "web.change_announcement"
 WHEN = {"type": "datetime-local"}
 THAI_REQUIRED = {"required": services.ThaiTextMissing.message}
 
@@ -56,12 +54,12 @@ def _initial(announcement: Announcement) -> dict:
     return {field: getattr(announcement, field) for field in fields}
 
 
-@permission_required(VIEW, raise_exception=True)
+@staff_page(MARKETING, ADMINISTRATOR)
 def announcement_list(request):
     return render(request, "web/staff/announcements.html", {"lists": selectors.staff_announcements()})
 
 
-@permission_required(ADD, raise_exception=True)
+@staff_page(MARKETING, ADMINISTRATOR)
 def announcement_new(request):
     form = AnnouncementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -75,7 +73,7 @@ def announcement_new(request):
     return render(request, "web/staff/announcement_form.html", {"form": form, "announcement": None})
 
 
-@permission_required(CHANGE, raise_exception=True)
+@staff_page(MARKETING, ADMINISTRATOR)
 def announcement_edit(request, pk: int):
     announcement = get_object_or_404(Announcement, pk=pk)
     form = AnnouncementForm(request.POST or None, initial=_initial(announcement))
@@ -93,7 +91,7 @@ def announcement_edit(request, pk: int):
 
 
 @require_POST
-@permission_required(CHANGE, raise_exception=True)
+@staff_page(MARKETING, ADMINISTRATOR)
 def announcement_end(request, pk: int):
     announcement = get_object_or_404(Announcement, pk=pk)
     try:

@@ -4,7 +4,7 @@ member's dismissal of an on-site notice."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,8 +17,8 @@ from snshelper.core.form_fields import LocalDateTimeField
 from snshelper.privacy.models import BreachIncident
 from snshelper.privacy.registry import Category
 from snshelper.privacy_rights.breaches import services as breaches
-
-BREACHES = "staff.manage_breaches"
+from snshelper.staff.access import staff_page
+from snshelper.staff.roles import PRIVACY_OFFICER
 
 
 def _text(label, required=False):
@@ -62,7 +62,7 @@ def _errors(form, error: DomainError) -> None:
     form.add_error(None, error.message)
 
 
-@permission_required(BREACHES, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def incident_list(request):
     incidents = list(BreachIncident.objects.all()[:200])
     for incident in incidents:
@@ -70,7 +70,7 @@ def incident_list(request):
     return render(request, "privacy/staff/breaches.html", {"incidents": incidents})
 
 
-@permission_required(BREACHES, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def incident_new(request):
     form = NewIncidentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +96,7 @@ def _initial(incident: BreachIncident) -> dict:
     return initial
 
 
-@permission_required(BREACHES, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def incident_detail(request, pk: int):
     incident = get_object_or_404(BreachIncident, pk=pk)
     form = IncidentForm(

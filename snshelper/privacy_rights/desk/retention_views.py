@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from snshelper.privacy import holds, registry, schedule
 from snshelper.privacy.models import DestructionLog, LegalHold
+from snshelper.staff.access import staff_page
+from snshelper.staff.roles import PRIVACY_OFFICER
 
-HANDLE = "staff.handle_privacy_requests"
 LOG_PAGE = 50
 
 
@@ -43,7 +43,7 @@ class HoldForm(forms.Form):
         return member
 
 
-@permission_required(HANDLE, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def rules(request):
     return render(
         request,
@@ -52,7 +52,7 @@ def rules(request):
     )
 
 
-@permission_required(HANDLE, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def destruction_log(request):
     page = Paginator(DestructionLog.objects.all(), LOG_PAGE).get_page(request.GET.get("page"))
     for entry in page:
@@ -67,7 +67,7 @@ def _record_name(label: str) -> str:
         return ""  # a kind of record since removed from the code: shown by its label
 
 
-@permission_required(HANDLE, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def legal_holds(request):
     form = HoldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -97,7 +97,7 @@ def legal_holds(request):
     )
 
 
-@permission_required(HANDLE, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 @require_POST
 def release(request, pk):
     hold = get_object_or_404(LegalHold, pk=pk)

@@ -4,7 +4,6 @@ and the disclosure register."""
 from datetime import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,17 +25,16 @@ from snshelper.privacy_rights.desk import selectors
 from snshelper.privacy_rights.requests import inquiries
 from snshelper.privacy_rights.requests import services as requests
 from snshelper.staff import reveals
+from snshelper.staff.access import staff_page
+from snshelper.staff.roles import PRIVACY_OFFICER
 
-HANDLE = "staff.handle_privacy_requests"
-DISCLOSE = "staff.manage_disclosures"
 
-
-@permission_required(HANDLE, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def desk(request):
     return render(request, "privacy/staff/desk.html", {"desk": selectors.officer_desk()})
 
 
-@permission_required(HANDLE, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def request_detail(request, pk: int):
     data_request = get_object_or_404(DataSubjectRequest.objects.select_related("member"), pk=pk)
     record = selectors.target_record(data_request)
@@ -99,7 +97,7 @@ def _reveal_request_data(request, data_request, record) -> dict:
         return {}
 
 
-@permission_required(HANDLE, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def inquiry_detail(request, pk: int):
     inquiry = get_object_or_404(PrivacyInquiry.objects.select_related("member"), pk=pk)
     if request.method == "POST":
@@ -112,7 +110,7 @@ def inquiry_detail(request, pk: int):
     return render(request, "privacy/staff/inquiry.html", {"inquiry": inquiry})
 
 
-@permission_required(DISCLOSE, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def disclosure_list(request):
     return render(
         request,
@@ -129,7 +127,7 @@ def _parse_day(value: str) -> datetime | None:
     return timezone.make_aware(day.replace(hour=12))
 
 
-@permission_required(DISCLOSE, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def disclosure_new(request):
     if request.method == "POST":
         try:
@@ -161,7 +159,7 @@ def disclosure_new(request):
     )
 
 
-@permission_required(DISCLOSE, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def disclosure_detail(request, pk: int):
     disclosure = get_object_or_404(Disclosure.objects.prefetch_related("members"), pk=pk)
     return render(
@@ -171,7 +169,7 @@ def disclosure_detail(request, pk: int):
     )
 
 
-@permission_required(DISCLOSE, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def disclosure_bundle(request, pk: int):
     disclosure = get_object_or_404(Disclosure, pk=pk)
     response = HttpResponse(disclosure.bundle, content_type="application/json; charset=utf-8")
@@ -179,7 +177,7 @@ def disclosure_bundle(request, pk: int):
     return response
 
 
-@permission_required(DISCLOSE, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 @require_POST
 def notice_sent(request, pk: int):
     notice = get_object_or_404(CorrectionNotice, pk=pk)

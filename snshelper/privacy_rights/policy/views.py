@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,8 +20,8 @@ from snshelper.core.errors import DomainError
 from snshelper.privacy.models import PolicyVersion
 from snshelper.privacy_rights.policy import document as policy
 from snshelper.privacy_rights.policy import versions
-
-HANDLE = "staff.handle_privacy_requests"
+from snshelper.staff.access import staff_page
+from snshelper.staff.roles import PRIVACY_OFFICER
 
 
 def policy_page(request):
@@ -139,7 +139,7 @@ class PublishForm(forms.Form):
         return {code: self.cleaned_data[f"{prefix}_{code}"] for code, _name in settings.LANGUAGES}
 
 
-@permission_required(HANDLE, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def publish_page(request):
     latest = versions.ensure_initial_version()
     form = PublishForm(request.POST or None)

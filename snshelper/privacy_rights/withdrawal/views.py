@@ -6,7 +6,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -20,8 +19,8 @@ from snshelper.privacy.retention import RULES
 from snshelper.privacy_rights.requests.identity import identity_verified_required
 from snshelper.privacy_rights.withdrawal import selectors as withdrawn_selectors
 from snshelper.privacy_rights.withdrawal import services as withdrawal
-
-READ_STORE = "privacy.read_withdrawn_store"
+from snshelper.staff.access import staff_page
+from snshelper.staff.roles import PRIVACY_OFFICER
 
 
 class WithdrawalForm(forms.Form):
@@ -69,7 +68,7 @@ def goodbye(request):
     return response
 
 
-@permission_required(READ_STORE, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def store(request):
     """Opened by member ID with a reason; each document opened is a logged reveal (P16)."""
     member_id = request.POST.get("member_id", "").strip() if request.method == "POST" else ""
@@ -93,14 +92,14 @@ def store(request):
     )
 
 
-@permission_required(READ_STORE, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 def matches(request):
     return render(
         request, "privacy/withdrawal/matches.html", {"matches": withdrawn_selectors.signup_matches()}
     )
 
 
-@permission_required(READ_STORE, raise_exception=True)
+@staff_page(PRIVACY_OFFICER)
 @require_POST
 def review_match(request, pk: int):
     match = get_object_or_404(SignupMatch, pk=pk)
