@@ -89,10 +89,10 @@ def _report(order, status, start_count=None, remains=None):
 
 
 def test_provider_reports_go_through_the_table_and_each_move_is_recorded(order, clock):
-    assert apply_provider_statuses([_report(order, Status.IN_PROGRESS, start_count=3572)]) == 1
+    assert apply_provider_statuses([_report(order, Status.IN_PROGRESS, start_count=3572)]).changed == 1
     started = clock.now()
     clock.advance(timedelta(minutes=5))
-    assert apply_provider_statuses([_report(order, Status.PARTIAL, remains=157)]) == 1
+    assert apply_provider_statuses([_report(order, Status.PARTIAL, remains=157)]).changed == 1
     order.refresh_from_db()
     assert (order.status, order.start_count, order.remains, order.refunded) == (
         Status.PARTIAL,
@@ -110,11 +110,13 @@ def test_provider_reports_go_through_the_table_and_each_move_is_recorded(order, 
 
 def test_a_report_repeated_or_raced_refunds_once(order, make_staff):
     canceled = [_report(order, Status.CANCELED)]
-    assert apply_provider_statuses(canceled) == 1
-    assert apply_provider_statuses(canceled) == 0  # the next sync says the same
+    assert apply_provider_statuses(canceled).changed == 1
+    assert apply_provider_statuses(canceled).changed == 0  # the next sync says the same
     staff, _ = make_staff("marketing")
     transition(order=order, to=Status.CANCELED, by=staff)  # staff, a moment late
-    assert apply_provider_statuses([_report(order, Status.PARTIAL, remains=10)]) == 0  # final stays final
+    assert (
+        apply_provider_statuses([_report(order, Status.PARTIAL, remains=10)]).changed == 0
+    )  # final stays final
     assert LedgerTransaction.objects.filter(kind="order_refund").count() == 1
     assert selectors.balance(order.member) == D("1000")
     assert order.transitions.filter(to_status=Status.CANCELED).count() == 1
@@ -123,16 +125,16 @@ def test_a_report_repeated_or_raced_refunds_once(order, make_staff):
 def test_a_refund_already_paid_by_staff_is_not_paid_again_by_the_provider_report(order, make_staff):
     staff, _ = make_staff("marketing")
     transition(order=order, to=Status.CANCELED, by=staff, reason="Link deleted")
-    assert apply_provider_statuses([_report(order, Status.CANCELED)]) == 0
+    assert apply_provider_statuses([_report(order, Status.CANCELED)]).changed == 0
     assert LedgerTransaction.objects.filter(kind="order_refund").count() == 1
     assert selectors.balance(order.member) == D("1000")
 
 
 def test_reports_the_table_refuses_or_without_usable_remains_are_left_alone(order):
     for remains in (None, 0):  # a Partial needs what remains: left for staff
-        assert apply_provider_statuses([_report(order, Status.PARTIAL, remains=remains)]) == 0
-    assert apply_provider_statuses([_report(order, Status.COMPLETED)]) == 1
-    assert apply_provider_statuses([_report(order, Status.IN_PROGRESS, start_count=5)]) == 0  # final
+        assert apply_provider_statuses([_report(order, Status.PARTIAL, remains=remains)]).changed == 0
+    assert apply_provider_statuses([_report(order, Status.COMPLETED)]).changed == 1
+    assert apply_provider_statuses([_report(order, Status.IN_PROGRESS, start_count=5)]).changed == 0  # final
     order.refresh_from_db()
     assert (order.status, order.remains, order.refunded) == (Status.COMPLETED, 0, 0)
     assert selectors.balance(order.member) == D("910")
@@ -172,7 +174,7 @@ def test_a_batch_costs_the_same_statements_for_ten_orders_or_a_hundred(make_memb
             for n, o in enumerate(batch)
         ]
         with CaptureQueriesContext(connection) as queries:
-            assert apply_provider_statuses(reports) == len(batch)
+            assert apply_provider_statuses(reports).changed == len(batch)
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1] <= 12, counts
     refunded = [o for batch in (placed[:10], placed[10:]) for n, o in enumerate(batch) if n % 3]

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from snshelper.catalog.models import Service
 from snshelper.demo.catalogue import demo_service, load_demo_catalog
-from snshelper.orders.models import Order, Status
+from snshelper.orders.models import Actor, Order, Status
 from snshelper.orders.services import OrderRequest, place_order, transition
 from snshelper.wallet import services as wallet
 
@@ -231,6 +231,7 @@ def load_demo_orders(member, staff) -> None:
             order = transition(
                 order=order,
                 to=step.to,
+                actor=Actor.STAFF,
                 by=staff,
                 start_count=step.start_count,
                 remains=step.remains,

@@ -1,5 +1,7 @@
 """Orders and their state machine. Status strings are API v2's, exactly."""
 
+from enum import StrEnum
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -19,20 +21,43 @@ class Status(models.TextChoices):
     CANCELED = "Canceled", _("Canceled")
 
 
-# The one table of allowed transitions (from → to). Completed, Partial and Canceled are final.
+class Actor(StrEnum):
+    """Who asks an order to move (the history row's ``by`` says which person, if anyone)."""
+
+    MEMBER = "member"  # on the site: never moves an order, asks staff to cancel it (CancelRequest)
+    API = "api"  # a reseller over API v2 or v1: the same, through a cancel request
+    STAFF = "staff"  # the manual queue, orders that could not be forwarded, the demo data
+    PROVIDER = "provider"  # the status sync: the upstream provider's word on the orders it holds
+    SYSTEM = "system"  # a move another record makes: a cancel request accepted, the last drip-feed
+    # run delivered, a subscription started or ended
+
+
+_FULFILS = frozenset({Actor.STAFF, Actor.PROVIDER})
+_FOLLOWS = _FULFILS | {Actor.SYSTEM}
+
+# The one table of order moves, (from, to) → who may make it; a move not listed, nobody.
+# Completed, Partial and Canceled are final. Moving an order to the status it has changes
+# nothing, for whoever may make moves at all (status syncs, retries and double clicks repeat).
+MOVES: dict[tuple[str, str], frozenset[Actor]] = {
+    (Status.PENDING, Status.PROCESSING): _FULFILS,
+    (Status.PENDING, Status.IN_PROGRESS): _FOLLOWS,  # system: a subscription starts
+    (Status.PENDING, Status.COMPLETED): _FULFILS,
+    (Status.PENDING, Status.PARTIAL): _FULFILS,
+    (Status.PENDING, Status.CANCELED): _FOLLOWS,  # system: a cancel request accepted
+    (Status.PROCESSING, Status.IN_PROGRESS): _FULFILS,
+    (Status.PROCESSING, Status.COMPLETED): _FULFILS,
+    (Status.PROCESSING, Status.PARTIAL): _FULFILS,
+    (Status.PROCESSING, Status.CANCELED): _FOLLOWS,  # system: a cancel request accepted
+    (Status.IN_PROGRESS, Status.PROCESSING): _FULFILS,
+    (Status.IN_PROGRESS, Status.COMPLETED): _FOLLOWS,  # system: the last run, a subscription's end
+    (Status.IN_PROGRESS, Status.PARTIAL): _FULFILS,
+    (Status.IN_PROGRESS, Status.CANCELED): _FOLLOWS,  # system: a request accepted, a subscription
+}
+# Who may make any move at all (and so repeat one): not members or resellers.
+MOVERS: frozenset[Actor] = frozenset().union(*MOVES.values())
+# The same table by status: where each status may go, whoever moves it.
 TRANSITIONS: dict[str, set[str]] = {
-    Status.PENDING: {
-        Status.IN_PROGRESS,
-        Status.PROCESSING,
-        Status.COMPLETED,
-        Status.PARTIAL,
-        Status.CANCELED,
-    },
-    Status.PROCESSING: {Status.IN_PROGRESS, Status.COMPLETED, Status.PARTIAL, Status.CANCELED},
-    Status.IN_PROGRESS: {Status.PROCESSING, Status.COMPLETED, Status.PARTIAL, Status.CANCELED},
-    Status.COMPLETED: set(),
-    Status.PARTIAL: set(),
-    Status.CANCELED: set(),
+    status: {to for (start, to) in MOVES if start == status} for status in Status
 }
 ACTIVE = [Status.PENDING, Status.PROCESSING, Status.IN_PROGRESS]
 

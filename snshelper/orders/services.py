@@ -1,7 +1,7 @@
 """Writes for orders: placing them (money and order in one transaction) and moving them
 through the state machine (refunds exactly once)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal
 
@@ -15,8 +15,10 @@ from snshelper.orders import errors, signals
 from snshelper.orders import notices as order_notices
 from snshelper.orders.models import (
     ACTIVE,
+    MOVERS,
+    MOVES,
     OPEN_REFILL,
-    TRANSITIONS,
+    Actor,
     CancelRequest,
     DripFeedRun,
     Order,
@@ -224,62 +226,131 @@ def refund_due(order: Order, to_status: str, remains: int | None) -> Decimal:
     return Decimal(0)
 
 
-@transaction.atomic
-def transition(
-    *,
+# The order fields a move writes.
+_MOVED = ["status", "start_count", "remains", "refunded", "updated_at"]
+
+
+@dataclass(frozen=True)
+class _Refund:
+    """A move's refund, as ``wallet.refund`` and ``wallet.refund_many`` post it: exactly once per
+    order, whoever moved it (the key is the order's)."""
+
+    member_id: int
+    amount: Decimal
+    idempotency_key: str
+    memo: str
+
+
+@dataclass(frozen=True)
+class _Move:
+    transition: OrderTransition | None  # the history row, not saved; None: the same status, new counts
+    refund: _Refund | None = None
+
+
+def _move(
     order: Order,
+    *,
     to: str,
+    actor: Actor,
     by=None,
     reason: str = "",
     start_count: int | None = None,
     remains: int | None = None,
-) -> Order:
-    """Move an order along the state machine, recording who, when, why and the counts.
+    now,
+) -> _Move | None:
+    """THE state machine, for one locked order: what moving it to ``to`` changes, or None if
+    nothing. Every move of an order goes through here: ``transition`` (staff, the drip-feed, cancel
+    requests, subscriptions) and ``apply_provider_statuses`` (the status sync, a batch).
 
-    Moving to the status it already has changes nothing (status syncs repeat themselves).
-    """
-    order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.status == to:
-        return order
-    if to not in TRANSITIONS[order.status]:
+    Raises ``TransitionNotAllowed`` when ``MOVES`` does not give ``actor`` the move, and
+    ``InvalidOrderFields`` for a Partial without a count of what remains (0 < remains < quantity).
+    Otherwise ``order`` is updated in place (status, counts, amount refunded, time) and the move's
+    history row (who, when, why, the counts then) and refund come back, neither yet written.
+    Counts not given are the ones the order holds; Completed means nothing remains, Canceled
+    that nothing was delivered. Moving to the status the order has changes nothing, except that a
+    provider reports the counts of an active order as it works on it."""
+    if actor not in MOVERS:
+        raise errors.TransitionNotAllowed
+    start_count = order.start_count if start_count is None else start_count
+    remains = order.remains if remains is None else remains
+    if to == order.status:
+        if (
+            actor != Actor.PROVIDER
+            or to not in ACTIVE
+            or (start_count, remains) == (order.start_count, order.remains)
+        ):
+            return None
+        order.start_count, order.remains, order.updated_at = start_count, remains, now
+        return _Move(transition=None)
+    if actor not in MOVES.get((order.status, to), ()):
         raise errors.TransitionNotAllowed
     if to == Status.PARTIAL and (remains is None or not 0 < remains < order.total_quantity):
         raise errors.InvalidOrderFields(_("A partial order needs the number of units that remain."))
     if to == Status.COMPLETED:
         remains = 0
     if to == Status.CANCELED:
-        remains = order.total_quantity if remains is None else remains
+        remains = order.total_quantity
     amount = refund_due(order, to, remains)
+    refund = None
     if amount > 0:
-        wallet.refund(
-            member=order.member,
-            amount=amount,
-            idempotency_key=f"order:{order.pk}:refund",
-            memo=f"Order #{order.pk} {to}",
-            by=by,
-        )
+        refund = _Refund(order.member_id, amount, f"order:{order.pk}:refund", f"Order #{order.pk} {to}")
         order.refunded += amount
-    previous = order.status
-    order.status = to
-    if start_count is not None:
-        order.start_count = start_count
-    if remains is not None:
-        order.remains = remains
-    order.updated_at = clock.now()
-    order.save(update_fields=["status", "start_count", "remains", "refunded", "updated_at"])
-    recorded = OrderTransition.objects.create(
+    history = OrderTransition(
         order=order,
-        from_status=previous,
+        from_status=order.status,
         to_status=to,
         by=by,
         reason=reason[:300],
-        start_count=order.start_count,
-        remains=order.remains,
-        at=order.updated_at,
+        start_count=start_count,
+        remains=remains,
+        at=now,
     )
-    events.send_on_commit(
-        signals.order_transitions_recorded, sender=OrderTransition, transition_ids=[recorded.pk]
+    order.status, order.start_count, order.remains, order.updated_at = to, start_count, remains, now
+    return _Move(transition=history, refund=refund)
+
+
+@transaction.atomic
+def transition(
+    *,
+    order: Order,
+    to: str,
+    actor: Actor = Actor.STAFF,
+    by=None,
+    reason: str = "",
+    start_count: int | None = None,
+    remains: int | None = None,
+) -> Order:
+    """Move one order along the state machine (``_move``) as ``actor``, ``by`` a person if any:
+    its refund posted (once), its history row written, its status notice sent on commit.
+
+    Moving to the status it already has changes nothing (status syncs repeat themselves)."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    move = _move(
+        order,
+        to=to,
+        actor=actor,
+        by=by,
+        reason=reason,
+        start_count=start_count,
+        remains=remains,
+        now=clock.now(),
     )
+    if move is None:
+        return order
+    if move.refund is not None:
+        wallet.refund(
+            member=order.member,
+            amount=move.refund.amount,
+            idempotency_key=move.refund.idempotency_key,
+            memo=move.refund.memo,
+            by=by,
+        )
+    order.save(update_fields=_MOVED)
+    if move.transition is not None:
+        move.transition.save()
+        events.send_on_commit(
+            signals.order_transitions_recorded, sender=OrderTransition, transition_ids=[move.transition.pk]
+        )
     if to == Status.IN_PROGRESS and order.runs and not _by_provider(order) and not order.drip_runs.exists():
         _schedule_runs(order)  # a provider runs its own drip-feed
     return order
@@ -299,31 +370,43 @@ class StatusUpdate:
     remains: int | None = None
 
 
-def _provider_target(order: Order, update: StatusUpdate) -> tuple[str, int | None]:
-    """The status and remains to apply; a Partial with nothing delivered is a cancel."""
-    status, remains = update.status, update.remains
-    if status == Status.PARTIAL and remains is not None and remains >= order.total_quantity:
-        return Status.CANCELED, order.total_quantity
-    if status == Status.COMPLETED:
-        return status, 0
-    return status, remains
+def _provider_target(order: Order, update: StatusUpdate) -> str:
+    """How we read a provider's status: a Partial with nothing delivered is a cancel."""
+    if (
+        update.status == Status.PARTIAL
+        and update.remains is not None
+        and update.remains >= order.total_quantity
+    ):
+        return Status.CANCELED
+    return update.status
+
+
+@dataclass
+class Applied:
+    """What a batch of provider reports did: how many orders changed, and the reports the state
+    machine refused (order id → its error: a move the table does not allow, a Partial without a
+    usable count), left as they were."""
+
+    changed: int = 0
+    refused: dict[int, errors.OrderError] = field(default_factory=dict)
 
 
 @transaction.atomic(savepoint=False)  # all or nothing with the caller's batch
-def apply_provider_statuses(updates: list[StatusUpdate], *, reason: str = "Provider status") -> int:
-    """Apply a batch of provider reports through the state machine; returns how many orders
-    changed.
+def apply_provider_statuses(updates: list[StatusUpdate], *, reason: str = "Provider status") -> Applied:
+    """Apply a batch of provider reports through the state machine (``_move``, as the provider),
+    order by order, as ``transition`` would one at a time.
 
     The same statements for a batch of ten orders or a thousand (a status sync writes the
     answers of several provider calls at once): one locked read of the orders, in primary-key
     order, one update of them, one insert of their transitions (who: the provider, when, why, the
     counts), then the Partial and Canceled refunds posted together (``wallet.refund_many``: each
     exactly once, under the key ``transition`` would use, on row-locked wallets; orders before
-    wallets, as ``transition`` locks them: no deadlock). A report the table does not allow (a
-    final order said to be running again) is ignored, and so is a Partial without a usable
-    remains (left for staff)."""
+    wallets, as ``transition`` locks them: no deadlock). A report the state machine refuses (a
+    final order said to be running again, a Partial without a usable remains: left for staff)
+    changes nothing and is counted in ``refused``."""
+    applied = Applied()
     if not updates:
-        return 0
+        return applied
     locked = {
         order.pk: order
         for order in Order.objects.select_for_update()
@@ -331,68 +414,41 @@ def apply_provider_statuses(updates: list[StatusUpdate], *, reason: str = "Provi
         .only("id", "member_id", "quantity", "runs", "charge", "refunded", "status", "start_count", "remains")
         .order_by("pk")
     }
-    now, changed, history, refunds = clock.now(), [], [], []
+    now, changed, history, refunds = clock.now(), {}, [], []
     for update in updates:
         order = locked.get(update.order_id)
         if order is None:
             continue
-        moved = _provider_move(order, update, now, reason)
-        if moved is None:
+        try:
+            move = _move(
+                order,
+                to=_provider_target(order, update),
+                actor=Actor.PROVIDER,
+                reason=reason,
+                start_count=update.start_count,
+                remains=update.remains,
+                now=now,
+            )
+        except errors.OrderError as refusal:
+            applied.refused[order.pk] = refusal
             continue
-        changed.append(order)
-        if moved.transition is not None:
-            history.append(moved.transition)
-        if moved.refund > 0:
-            key, memo = f"order:{order.pk}:refund", f"Order #{order.pk} {order.status}"
-            refunds.append((order.member_id, moved.refund, key, memo))
+        if move is None:
+            continue
+        changed[order.pk] = order
+        if move.transition is not None:
+            history.append(move.transition)
+        if move.refund is not None:
+            refund = move.refund
+            refunds.append((refund.member_id, refund.amount, refund.idempotency_key, refund.memo))
     if changed:
-        update_rows(Order, changed, ["status", "start_count", "remains", "refunded", "updated_at"])
+        update_rows(Order, list(changed.values()), _MOVED)
         OrderTransition.objects.bulk_create(history)
         events.send_on_commit(  # one job, after commit
             signals.order_transitions_recorded, sender=OrderTransition, transition_ids=[t.pk for t in history]
         )
         wallet.refund_many(refunds)  # last: members' wallets stay locked only for the ledger's part
-    return len(changed)
-
-
-@dataclass(frozen=True)
-class _Move:
-    transition: OrderTransition | None  # None: the same status, new counts
-    refund: Decimal = Decimal(0)
-
-
-def _provider_move(order: Order, update: StatusUpdate, now, reason: str) -> _Move | None:
-    """What one report changes on a locked order (``order`` is updated in place), or None."""
-    status, remains = _provider_target(order, update)
-    remains = remains if remains is not None else order.remains
-    start_count = update.start_count if update.start_count is not None else order.start_count
-    if status == order.status:
-        if (start_count, remains) == (order.start_count, order.remains):
-            return None
-        order.start_count, order.remains, order.updated_at = start_count, remains, now
-        return _Move(transition=None)
-    if status not in TRANSITIONS[order.status]:
-        return None
-    if status == Status.PARTIAL and (remains is None or not 0 < remains < order.total_quantity):
-        return None
-    if status == Status.CANCELED:
-        remains = order.total_quantity
-    amount = refund_due(order, status, remains)
-    order.refunded += amount
-    moved = _Move(
-        transition=OrderTransition(
-            order=order,
-            from_status=order.status,
-            to_status=status,
-            reason=reason,
-            start_count=start_count,
-            remains=remains,
-            at=now,
-        ),
-        refund=amount,
-    )
-    order.status, order.start_count, order.remains, order.updated_at = status, start_count, remains, now
-    return moved
+    applied.changed = len(changed)
+    return applied
 
 
 def _count(value, *, required: bool) -> int | None:
@@ -405,24 +461,18 @@ def _count(value, *, required: bool) -> int | None:
 def fulfil(*, order: Order, action: str, by, start_count=None, remains=None, reason: str = "") -> Order:
     """Marketing staff work the manual queue: start, complete, partial or cancel an order."""
     if action == "start":
-        return transition(
-            order=order,
-            to=Status.IN_PROGRESS,
-            by=by,
-            start_count=_count(start_count, required=True),
-            reason=reason,
-        )
-    if action == "complete":
-        return transition(order=order, to=Status.COMPLETED, by=by, reason=reason)
-    if action == "partial":
-        return transition(
-            order=order, to=Status.PARTIAL, by=by, remains=_count(remains, required=True), reason=reason
-        )
-    if action == "cancel":
+        to, counts = Status.IN_PROGRESS, {"start_count": _count(start_count, required=True)}
+    elif action == "complete":
+        to, counts = Status.COMPLETED, {}
+    elif action == "partial":
+        to, counts = Status.PARTIAL, {"remains": _count(remains, required=True)}
+    elif action == "cancel":
         if not reason.strip():
             raise errors.InvalidOrderFields(_("Give the member a reason for cancelling."))
-        return transition(order=order, to=Status.CANCELED, by=by, reason=reason)
-    raise errors.InvalidOrderFields
+        to, counts = Status.CANCELED, {}
+    else:
+        raise errors.InvalidOrderFields
+    return transition(order=order, to=to, actor=Actor.STAFF, by=by, reason=reason, **counts)
 
 
 # --- Refill and cancel requests --------------------------------------------------------------
@@ -486,8 +536,12 @@ def handle_cancel(*, cancel_request: CancelRequest, accept: bool, by, reason: st
     if cancel_request.status != CancelRequest.Status.PENDING:
         return cancel_request
     if accept:
-        transition(
-            order=cancel_request.order, to=Status.CANCELED, by=by, reason=reason or "Canceled on request"
+        transition(  # the member's request, accepted: whoever accepts it, a move of the request
+            order=cancel_request.order,
+            to=Status.CANCELED,
+            actor=Actor.SYSTEM,
+            by=by,
+            reason=reason or "Canceled on request",
         )
         cancel_request.status = CancelRequest.Status.ACCEPTED
     else:
@@ -581,5 +635,7 @@ def deliver_run(*, run: DripFeedRun, by) -> DripFeedRun:
     order.runs_done = order.drip_runs.filter(status=DripFeedRun.Status.DONE).count()
     order.save(update_fields=["runs_done"])
     if order.runs_done == order.runs:
-        transition(order=order, to=Status.COMPLETED, by=by, reason="All drip-feed runs delivered")
+        transition(
+            order=order, to=Status.COMPLETED, actor=Actor.SYSTEM, by=by, reason="All drip-feed runs delivered"
+        )
     return run

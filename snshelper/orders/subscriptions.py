@@ -32,6 +32,7 @@ from snshelper.orders import errors
 from snshelper.orders.models import (
     OPEN_SUBSCRIPTION,
     SUBSCRIPTION_TRANSITIONS,
+    Actor,
     Order,
     OrderTransition,
     Status,
@@ -237,7 +238,9 @@ def place_subscription(
         SubscriptionTransition.objects.create(
             subscription=subscription, to_status=SubscriptionStatus.ACTIVE, by=member, at=now
         )
-        subscription.order = transition(order=anchor, to=Status.IN_PROGRESS, reason="Subscription active")
+        subscription.order = transition(
+            order=anchor, to=Status.IN_PROGRESS, actor=Actor.SYSTEM, reason="Subscription active"
+        )
     return subscription
 
 
@@ -273,7 +276,11 @@ def _move(subscription: Subscription, to: str, *, by=None, reason: str = "") -> 
     subscription.save(update_fields=["status", "reason", "updated_at"])
     if to in ANCHOR_STATUS:
         subscription.order = transition(
-            order=subscription.order, to=ANCHOR_STATUS[to], by=by, reason=f"Subscription {to}"
+            order=subscription.order,
+            to=ANCHOR_STATUS[to],
+            actor=Actor.SYSTEM,
+            by=by,
+            reason=f"Subscription {to}",
         )
     return subscription
 

@@ -19,7 +19,15 @@ from snshelper.core import clock, events
 from snshelper.core.bulk_update import update_rows
 from snshelper.orders import errors as order_errors
 from snshelper.orders import services as orders
-from snshelper.orders.models import ACTIVE, OPEN_REFILL, CancelRequest, Order, RefillRequest, RefillStatus
+from snshelper.orders.models import (
+    ACTIVE,
+    OPEN_REFILL,
+    Actor,
+    CancelRequest,
+    Order,
+    RefillRequest,
+    RefillStatus,
+)
 from snshelper.privacy import restrictions as corrections
 from snshelper.providers import signals
 from snshelper.providers.client import NoAnswer, ProviderClient, ProviderError, Refused, Unreachable
@@ -308,7 +316,13 @@ def send_again(*, order_id: int, by) -> Forwarding:
 def cancel_unsent(*, order_id: int, by, reason: str) -> Forwarding:
     """The order will not reach the provider: cancel it with a full refund (once)."""
     forwarding = _locked(order_id, (State.UNCONFIRMED, State.REFUSED, State.QUEUED))
-    orders.transition(order=forwarding.order, to="Canceled", by=by, reason=reason or forwarding.last_error)
+    orders.transition(
+        order=forwarding.order,
+        to="Canceled",
+        actor=Actor.STAFF,
+        by=by,
+        reason=reason or forwarding.last_error,
+    )
     forwarding.state = State.ABANDONED
     forwarding.save(update_fields=["state"])
     return forwarding
@@ -332,6 +346,7 @@ class SyncResult:
     orders: int = 0
     calls: int = 0
     changed: int = 0
+    refused: int = 0  # reports the order state machine did not allow: nothing changed
     missing: int = 0
     failed_calls: int = 0
     errors: list[str] = field(default_factory=list)
@@ -427,7 +442,9 @@ def _apply(answered, result: SyncResult) -> None:
     if not updates and not touched:
         return
     with transaction.atomic():
-        result.changed += orders.apply_provider_statuses(updates)
+        applied = orders.apply_provider_statuses(updates)
+        result.changed += applied.changed
+        result.refused += len(applied.refused)
         update_rows(Forwarding, touched, ["missing_count", "provider_charge"])
 
 
