@@ -108,6 +108,14 @@ def test_the_live_price_of_custom_comments_counts_each_run(member_client, make_s
     assert "฿6<" in member_client.get("/orders/price/", query).content.decode()  # 2 comments × 3 runs
 
 
+def test_the_order_search_takes_a_number_or_any_text(member_client, funded, make_service):
+    order = place_order(member=funded, service=make_service(), link=POST, quantity=100)
+    assert f"#{order.pk}<" in member_client.get("/orders/", {"q": f"#{order.pk}"}).content.decode()
+    for odd in ("²", "9" * 40):  # a superscript, a number beyond any id: no order, and no error
+        response = member_client.get("/orders/", {"q": odd})
+        assert response.status_code == 200 and f"#{order.pk}<" not in response.content.decode()
+
+
 def test_an_order_keeps_only_the_fields_its_service_type_takes(funded, make_service):
     followers = make_service(rate=Decimal("90"))
     fields = {"service": str(followers.pk), "link": POST, "quantity": "100", "usernames": "somchai"}
