@@ -92,6 +92,7 @@ class Params:
         return self.whole(name, invalid=invalid, largest=MAX_COUNT)
 
     def expiry(self, name: str) -> date | None:
+        """A subscription's expiry, d/m/Y (a Buddhist-era year understood), or None when not given."""
         text = self.text(name)
         if not text:
             return None
