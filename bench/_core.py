@@ -216,6 +216,16 @@ def _run_clients(
     )
 
 
+def place_one_order(member, fixture: Fixture, client: int):
+    """One order as an edge places it (the API's or a page's): the orderable service looked up,
+    then ``place_order``."""
+    from snshelper.catalog import selectors as catalog
+    from snshelper.orders.services import place_order
+
+    service = catalog.orderable_service(fixture.service_id)
+    return place_order(member=member, service=service, link=fixture.link(client), quantity=fixture.quantity)
+
+
 def run_django(
     fixture: Fixture,
     clients: int,
@@ -226,14 +236,12 @@ def run_django(
 ) -> PhaseResult:
     """Each client thread calls ``place_order`` end to end on its own Django connection."""
     from snshelper.accounts.models import Member
-    from snshelper.orders.services import OrderRequest, place_order
 
     def open_client(i: int):
         member = Member.objects.get(pk=fixture.member_ids[i % len(fixture.member_ids)])
-        request = OrderRequest(fixture.service_id, fixture.link(i), fixture.quantity)
 
         def place_one() -> None:
-            place_order(member=member, request=request)
+            place_one_order(member, fixture, i)
 
         return place_one, connections.close_all
 

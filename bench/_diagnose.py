@@ -29,13 +29,11 @@ from django.test.utils import CaptureQueriesContext
 
 from bench import _core as core
 from snshelper.accounts.models import Member
-from snshelper.orders.services import OrderRequest, place_order
 
 
 def _client(fixture):
     member = Member.objects.get(pk=fixture.member_ids[0])
-    request = OrderRequest(fixture.service_id, fixture.link(0), fixture.quantity)
-    return lambda: place_order(member=member, request=request)
+    return lambda: core.place_one_order(member, fixture, 0)
 
 
 def queries_of_one_order(fixture) -> list[str]:
@@ -403,14 +401,13 @@ def _django_process(fixture, client, seconds, warmup, barrier, results):
 
     try:
         member = Member.objects.get(pk=fixture.member_ids[client % len(fixture.member_ids)])
-        request = OrderRequest(fixture.service_id, fixture.link(client), fixture.quantity)
         for _ in range(warmup):
-            place_order(member=member, request=request)
+            core.place_one_order(member, fixture, client)
         barrier.wait()
         began = time.monotonic()  # CLOCK_MONOTONIC: comparable across processes
         done = 0
         while time.monotonic() < began + seconds:
-            place_order(member=member, request=request)
+            core.place_one_order(member, fixture, client)
             done += 1
         results.put((client, done, began, time.monotonic(), None))
     except BaseException as error:  # reported by the parent

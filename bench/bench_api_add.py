@@ -369,14 +369,12 @@ def one_request(fixture, secret: str, calls: int, redis_url: str) -> dict:
     from snshelper.accounts.models import Member
     from snshelper.api import v2
     from snshelper.api.services import authenticate
-    from snshelper.orders.services import OrderRequest, place_order
 
     core.reset(fixture)
     fields = add_fields(fixture, secret, 0)
     body = urlencode(fields)
     handler, factory = WSGIHandler(), RequestFactory()
     member = Member.objects.get(pk=fixture.member_ids[0])
-    order = OrderRequest(fixture.service_id, fixture.link(0), fixture.quantity)
     placed = [0]
 
     def whole() -> None:
@@ -410,7 +408,7 @@ def one_request(fixture, secret: str, calls: int, redis_url: str) -> dict:
         authenticate(secret=secret, ip="127.0.0.1")
 
     def place() -> None:
-        place_order(member=member, request=order)
+        core.place_one_order(member, fixture, 0)
         placed[0] += 1
 
     steps = {"whole": whole, "view": view, "authenticate": auth, "place_order": place}
@@ -658,7 +656,7 @@ def where_the_time_goes(args, ratio, best, raw, d, cpus) -> list[str]:
         f"2. **Inside Django.** `place_order` is {ms(place['cpu'])} of the request's {ms(whole['cpu'])}"
         f" of CPU ({place['cpu'] / whole['cpu']:.0%}; see the place_order section for its statements);"
         f" `authenticate` {ms(auth['cpu'])} ({auth['statements']} statement, {auth['redis']} Redis"
-        f" commands); the rest of the view (form, OrderRequest, the service looked up, JSON answer)"
+        f" commands); the rest of the view (the fields read, the service looked up, JSON answer)"
         f" {ms(rest_of_view)}; middleware and the request and answer objects around the view"
         f" {ms(whole['cpu'] - view['cpu'])}.",
         f"3. **Round trips.** One request waits {ms(whole['wall'] - whole['cpu'])} on PostgreSQL and Redis"

@@ -99,10 +99,10 @@ def link(n: int) -> str:
 
 def place(service, members, orders: int, quantity: int = QUANTITY) -> int:
     """``orders`` orders through ``place_order``, spread over the members, one link each."""
-    from snshelper.orders.services import OrderRequest, place_order
+    from snshelper.orders.services import place_order
 
     for n in range(orders):
-        place_order(member=members[n % len(members)], request=OrderRequest(service.pk, link(n), quantity))
+        place_order(member=members[n % len(members)], service=service, link=link(n), quantity=quantity)
     return orders
 
 

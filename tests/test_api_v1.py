@@ -14,7 +14,7 @@ import pytest
 from snshelper.api import services as keys
 from snshelper.catalog.models import Service
 from snshelper.orders.models import CancelRequest, Order, RefillRequest, Status
-from snshelper.orders.services import OrderRequest, place_order, transition
+from snshelper.orders.services import place_order, transition
 from snshelper.wallet import selectors as wallet
 from snshelper.wallet import services as wallet_services
 from tests.conftest import sign_in
@@ -59,7 +59,7 @@ def someone_else(make_member):
 
 
 def _order(member, service, link=POST, quantity=1000):
-    return place_order(member=member, request=OrderRequest(service.pk, link, quantity))
+    return place_order(member=member, service=service, link=link, quantity=quantity)
 
 
 # --- Services and balance ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from snshelper.api import services as keys
 from snshelper.catalog.models import Service
 from snshelper.orders.models import Order
-from snshelper.orders.services import OrderRequest, place_order
+from snshelper.orders.services import place_order
 from snshelper.wallet import services as wallet
 
 # Sequences restart, so the document's examples (service 1, order 1) name real rows.
@@ -42,9 +42,7 @@ def api_key(funded, catalogue, settings):
     """A real key of a well-funded member who already has an order."""
     settings.API_KEY_RATE = "100000/60"  # the fuzzer is fast; rate limits have their own tests
     wallet.credit_top_up(member=funded, amount=Decimal("1000000"), idempotency_key="fuzz")
-    place_order(
-        member=funded, request=OrderRequest(catalogue[0].pk, "https://www.instagram.com/p/Cx0/", 1000)
-    )
+    place_order(member=funded, service=catalogue[0], link="https://www.instagram.com/p/Cx0/", quantity=1000)
     return keys.create_key(member=funded, name="fuzzer").secret
 
 

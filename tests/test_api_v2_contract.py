@@ -19,7 +19,6 @@ from snshelper.catalog.models import Service
 from snshelper.orders import services as order_services
 from snshelper.orders.errors import IncorrectLink
 from snshelper.orders.models import CancelRequest, DripFeedRun, Order, RefillRequest, Status
-from snshelper.orders.services import OrderRequest
 from snshelper.wallet import selectors as wallet_selectors
 from snshelper.wallet import services as wallet
 
@@ -56,9 +55,7 @@ def followers(make_service):
 
 
 def place(member, service, link=POST, quantity=1000, **fields) -> Order:
-    return order_services.place_order(
-        member=member, request=OrderRequest(service.pk, link, quantity, **fields)
-    )
+    return order_services.place_order(member=member, service=service, link=link, quantity=quantity, **fields)
 
 
 def balance(member) -> Decimal:

@@ -88,15 +88,15 @@ class MoneyMachine(RuleBasedStateMachine):
     @rule(who=st.integers(0, 1), quantity=st.integers(10, 5000), retry=st.booleans())
     def place_order(self, who, quantity, retry):
         member, key = self.members[who], self._key()
-        request = orders.OrderRequest(self.service.pk, f"@shop{self.counter}", quantity)
+        request = {"service": self.service, "link": f"@shop{self.counter}", "quantity": quantity}
         price = self.service.price(quantity)
         if price > self.expected[member.pk]:
             with pytest.raises(InsufficientFunds):
-                orders.place_order(member=member, request=request, idempotency_key=key)
+                orders.place_order(member=member, **request, idempotency_key=key)
             return
-        first = orders.place_order(member=member, request=request, idempotency_key=key)
+        first = orders.place_order(member=member, **request, idempotency_key=key)
         if retry:
-            assert orders.place_order(member=member, request=request, idempotency_key=key).pk == first.pk
+            assert orders.place_order(member=member, **request, idempotency_key=key).pk == first.pk
         self.expected[member.pk] -= price
 
     @precondition(lambda self: Order.objects.filter(status__in=["Pending", "In progress"]).exists())

@@ -13,7 +13,7 @@ from snshelper.notifications import delivery
 from snshelper.notifications import services as notices
 from snshelper.notifications.models import Delivery, DeliveryStatus, Notification
 from snshelper.orders.models import Status
-from snshelper.orders.services import OrderRequest, place_order, transition
+from snshelper.orders.services import place_order, transition
 from snshelper.privacy import restrictions
 from snshelper.wallet import services as wallet
 from tests.conftest import PASSWORD
@@ -29,7 +29,7 @@ def link_line(member, uid="U4af4980629a1b2c3d4e5f60718293a4b"):
 @pytest.fixture
 def order(funded, make_service):
     service = make_service(rate=D("90"))
-    return place_order(member=funded, request=OrderRequest(service.pk, "@somchai.shop", 1000))
+    return place_order(member=funded, service=service, link="@somchai.shop", quantity=1000)
 
 
 def test_order_status_change_for_a_line_linked_member_is_pushed_once_in_their_language(
@@ -207,9 +207,7 @@ def test_provider_status_reports_make_one_notice_per_change_after_the_batch_comm
     from snshelper.orders.services import StatusUpdate, apply_provider_statuses
 
     service = make_service(rate=D("90"))
-    placed = [
-        place_order(member=funded, request=OrderRequest(service.pk, f"@shop{i}", 100)) for i in range(3)
-    ]
+    placed = [place_order(member=funded, service=service, link=f"@shop{i}", quantity=100) for i in range(3)]
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         apply_provider_statuses(
             [

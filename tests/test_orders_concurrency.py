@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections
 
 from snshelper.orders.models import Order
-from snshelper.orders.services import OrderRequest, place_order
+from snshelper.orders.services import place_order
 from snshelper.wallet import ledger, selectors
 from snshelper.wallet import services as wallet
 from snshelper.wallet.errors import InsufficientFunds
@@ -48,7 +48,7 @@ def test_fifty_concurrent_orders_on_a_balance_for_seventeen(member, make_service
 
     outcomes = _race(
         lambda i: place_order(
-            member=member, request=OrderRequest(service.pk, f"https://www.instagram.com/p/post{i}/", 1000)
+            member=member, service=service, link=f"https://www.instagram.com/p/post{i}/", quantity=1000
         )
     )
 
@@ -73,7 +73,7 @@ def test_fifty_concurrent_retries_of_one_request_make_one_order(member, make_ser
 
     outcomes = _race(
         lambda i: place_order(
-            member=member, request=OrderRequest(service.pk, "@somchai.shop", 1000), idempotency_key="retry-me"
+            member=member, service=service, link="@somchai.shop", quantity=1000, idempotency_key="retry-me"
         )
     )
 

@@ -8,7 +8,7 @@ import pytest
 
 from snshelper.orders import errors, services
 from snshelper.orders.models import DripFeedRun, Status
-from snshelper.orders.services import OrderRequest, place_order, transition
+from snshelper.orders.services import place_order, transition
 from snshelper.orders.tasks import release_due_drip_feed_runs
 from tests.conftest import sign_in
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def order(funded, make_service):
     service = make_service(rate=Decimal("90"), dripfeed_allowed=True)
     return place_order(
-        member=funded, request=OrderRequest(service.pk, "@somchai.shop", 100, runs=3, interval=60)
+        member=funded, service=service, link="@somchai.shop", quantity=100, runs=3, interval=60
     )
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from snshelper.orders.models import Order, Status
-from snshelper.orders.services import OrderRequest, place_order, transition
+from snshelper.orders.services import place_order, transition
 from snshelper.wallet import selectors
 from tests.conftest import sign_in
 
@@ -72,10 +72,10 @@ def test_list_shows_only_own_orders_with_search_filter_and_paging(
 
     wallet.credit_top_up(member=other, amount=Decimal("10"), idempotency_key="o")
     theirs = place_order(
-        member=other, request=OrderRequest(service.pk, "https://www.instagram.com/p/theirs/", 1)
+        member=other, service=service, link="https://www.instagram.com/p/theirs/", quantity=1
     )
     mine = [
-        place_order(member=funded, request=OrderRequest(service.pk, f"https://www.instagram.com/p/m{i}/", 1))
+        place_order(member=funded, service=service, link=f"https://www.instagram.com/p/m{i}/", quantity=1)
         for i in range(30)
     ]
     transition(order=mine[0], to=Status.COMPLETED)
@@ -92,7 +92,7 @@ def test_list_shows_only_own_orders_with_search_filter_and_paging(
 def test_detail_shows_history_and_is_private(member_client, funded, make_member, make_service, make_staff):
     staff, _ = make_staff("marketing")
     service = make_service(rate=Decimal("90"), refill_days=30)
-    order = place_order(member=funded, request=OrderRequest(service.pk, POST, 1000))
+    order = place_order(member=funded, service=service, link=POST, quantity=1000)
     transition(order=order, to=Status.IN_PROGRESS, by=staff, start_count=3572)
     transition(order=order, to=Status.COMPLETED, by=staff)
     page = member_client.get(f"/orders/{order.pk}/").content.decode()

@@ -7,7 +7,7 @@ import pytest
 
 from snshelper.orders import errors, services
 from snshelper.orders.models import CancelRequest, RefillRequest, RefillStatus, Status
-from snshelper.orders.services import OrderRequest, place_order, transition
+from snshelper.orders.services import place_order, transition
 from snshelper.wallet import selectors
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def order(funded, make_service):
     service = make_service(rate=Decimal("90"), refill_days=30, cancel_allowed=True)
-    return place_order(member=funded, request=OrderRequest(service.pk, "@somchai.shop", 1000))
+    return place_order(member=funded, service=service, link="@somchai.shop", quantity=1000)
 
 
 def test_refill_inside_the_window_one_open_at_a_time(order, clock, make_staff):
@@ -42,7 +42,7 @@ def test_no_refill_after_the_window(order, clock):
 
 def test_no_refill_for_a_service_without_one(funded, make_service):
     service = make_service(refill_days=None)
-    order = place_order(member=funded, request=OrderRequest(service.pk, "@somchai.shop", 100))
+    order = place_order(member=funded, service=service, link="@somchai.shop", quantity=100)
     transition(order=order, to=Status.COMPLETED)
     with pytest.raises(errors.RefillNotAvailable):
         services.request_refill(member=funded, order=order)
@@ -85,7 +85,7 @@ def test_no_cancel_once_started_or_when_the_service_forbids_it(order, funded, ma
     with pytest.raises(errors.CancelNotAvailable):
         services.request_cancel(member=funded, order=order)
     strict = make_service(cancel_allowed=False)
-    other = place_order(member=funded, request=OrderRequest(strict.pk, "@other.shop", 100))
+    other = place_order(member=funded, service=strict, link="@other.shop", quantity=100)
     with pytest.raises(errors.CancelNotAvailable):
         services.request_cancel(member=funded, order=other)
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from snshelper.orders.models import Order, Status
-from snshelper.orders.services import OrderRequest, place_order
+from snshelper.orders.services import place_order
 from snshelper.wallet import selectors
 from tests.conftest import sign_in
 
@@ -18,7 +18,7 @@ def order(funded, make_service):
     funded.phone = "0812345678"
     funded.save()
     service = make_service(rate=Decimal("90"))
-    return place_order(member=funded, request=OrderRequest(service.pk, LINK, 1000))
+    return place_order(member=funded, service=service, link=LINK, quantity=1000)
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_staff_accept_a_members_cancel_request_from_the_queue(marketing_client, 
     from snshelper.orders import services as order_services
 
     service = make_service(rate=Decimal("90"), cancel_allowed=True)
-    order = place_order(member=funded, request=OrderRequest(service.pk, "@cancel.me", 100))
+    order = place_order(member=funded, service=service, link="@cancel.me", quantity=100)
     request = order_services.request_cancel(member=funded, order=order)
     page = marketing_client.get("/staff/orders/").content.decode()
     assert f"cancel-{request.pk}" in page
@@ -97,7 +97,7 @@ def test_staff_complete_a_refill_from_the_queue(marketing_client, funded, make_s
     from snshelper.orders.services import transition
 
     service = make_service(rate=Decimal("90"), refill_days=30)
-    order = place_order(member=funded, request=OrderRequest(service.pk, "@refill.me", 100))
+    order = place_order(member=funded, service=service, link="@refill.me", quantity=100)
     transition(order=order, to=Status.COMPLETED)
     refill = order_services.request_refill(member=funded, order=order)
     marketing_client.post(f"/staff/orders/refills/{refill.pk}/", {"to": "Completed"})

@@ -11,7 +11,6 @@ from snshelper.core import bulk_update
 from snshelper.orders import errors
 from snshelper.orders.models import TRANSITIONS, Status
 from snshelper.orders.services import (
-    OrderRequest,
     StatusUpdate,
     apply_provider_statuses,
     place_order,
@@ -27,7 +26,7 @@ D = Decimal
 @pytest.fixture
 def order(funded, make_service):
     service = make_service(rate=D("90"))
-    return place_order(member=funded, request=OrderRequest(service.pk, "@somchai.shop", 1000))
+    return place_order(member=funded, service=service, link="@somchai.shop", quantity=1000)
 
 
 def test_partial_order_refunds_remains_once(order, make_staff):
@@ -157,7 +156,9 @@ def _many_orders(make_member, make_service, count):
     return [
         place_order(
             member=members[n % len(members)],
-            request=OrderRequest(service.pk, f"https://www.instagram.com/p/P{n}/", 1000),
+            service=service,
+            link=f"https://www.instagram.com/p/P{n}/",
+            quantity=1000,
         )
         for n in range(count)
     ]

@@ -16,7 +16,6 @@ from snshelper.api import services as api_keys
 from snshelper.orders import errors, services
 from snshelper.orders.models import Actor, CancelRequest, Order, OrderTransition, Status
 from snshelper.orders.services import (
-    OrderRequest,
     StatusUpdate,
     apply_provider_statuses,
     place_order,
@@ -115,7 +114,7 @@ def staff(make_staff):
 
 
 def _order_in(status: str, member, service) -> Order:
-    order = place_order(member=member, request=OrderRequest(service.pk, "@somchai.shop", QUANTITY))
+    order = place_order(member=member, service=service, link="@somchai.shop", quantity=QUANTITY)
     if status != "Pending":  # how the provider would have moved it there
         transition(order=order, to=status, actor=Actor.PROVIDER, remains=400 if status == "Partial" else None)
     order.refresh_from_db()
@@ -218,7 +217,7 @@ def test_members_and_resellers_ask_to_cancel_and_staff_accepting_it_refunds_once
     nothing is refunded, until staff accept it (the request's move, by them, refunded once)."""
     service = make_service(rate=CHARGE, cancel_allowed=True, one_active_order_per_link=False)
     on_site, over_v2, over_v1 = (
-        place_order(member=funded, request=OrderRequest(service.pk, f"@shop{n}", QUANTITY)) for n in range(3)
+        place_order(member=funded, service=service, link=f"@shop{n}", quantity=QUANTITY) for n in range(3)
     )
     secret = api_keys.create_key(member=funded, name="panel").secret
     sign_in(client, funded.email)
@@ -248,7 +247,7 @@ def test_every_handler_that_cancels_refunds_once_whoever_comes_first(funded, mak
     """Staff's queue, the provider's reports and the accepted request, each run twice and racing
     one another: one refund, one Canceled row."""
     service = make_service(rate=CHARGE, cancel_allowed=True)
-    order = place_order(member=funded, request=OrderRequest(service.pk, "@somchai.shop", QUANTITY))
+    order = place_order(member=funded, service=service, link="@somchai.shop", quantity=QUANTITY)
     request = services.request_cancel(member=funded, order=order)
     for _ in range(2):
         services.fulfil(order=order, action="cancel", by=staff, reason="Account is private")
@@ -269,14 +268,13 @@ def test_every_handler_that_cancels_refunds_once_whoever_comes_first(funded, mak
 def test_a_partial_refunds_once_whether_staff_or_the_provider_says_it_first(funded, make_service, staff):
     service = make_service(rate=CHARGE, one_active_order_per_link=False)
     first, second = (
-        place_order(member=funded, request=OrderRequest(service.pk, "@somchai.shop", QUANTITY))
-        for _ in range(2)
+        place_order(member=funded, service=service, link="@somchai.shop", quantity=QUANTITY) for _ in range(2)
     )
     for _ in range(2):
-        services.fulfil(order=first, action="partial", by=staff, remains="250")
+        services.fulfil(order=first, action="partial", by=staff, remains=250)
         apply_provider_statuses([StatusUpdate(order_id=first.pk, status="Partial", remains=250)])
         apply_provider_statuses([StatusUpdate(order_id=second.pk, status="Partial", remains=250)])
-        services.fulfil(order=second, action="partial", by=staff, remains="100")  # already Partial
+        services.fulfil(order=second, action="partial", by=staff, remains=100)  # already Partial
         with pytest.raises(errors.TransitionNotAllowed):
             services.fulfil(order=second, action="complete", by=staff)
     for order, by in ((first, staff), (second, None)):
@@ -291,8 +289,7 @@ def test_a_provider_report_the_table_refuses_is_counted_by_the_sync_and_changes_
     order, while the rest of the batch is applied."""
     service = make_service(rate=CHARGE, one_active_order_per_link=False)
     done, uncounted, started = (
-        place_order(member=funded, request=OrderRequest(service.pk, "@somchai.shop", QUANTITY))
-        for _ in range(3)
+        place_order(member=funded, service=service, link="@somchai.shop", quantity=QUANTITY) for _ in range(3)
     )
     transition(order=done, to="Completed", actor=Actor.PROVIDER)
     applied = apply_provider_statuses(
@@ -318,7 +315,7 @@ def test_a_provider_report_the_table_refuses_is_counted_by_the_sync_and_changes_
 
 def test_a_provider_reports_the_counts_of_active_orders_only(funded, make_service):
     service = make_service(rate=CHARGE)
-    order = place_order(member=funded, request=OrderRequest(service.pk, "@somchai.shop", QUANTITY))
+    order = place_order(member=funded, service=service, link="@somchai.shop", quantity=QUANTITY)
     report = StatusUpdate(order_id=order.pk, status="Pending", start_count=0, remains=QUANTITY)
     assert apply_provider_statuses([report]).changed == 1
     order.refresh_from_db()

@@ -12,7 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
+from snshelper.api import v2
+from snshelper.core.form_fields import first_error
 from snshelper.orders import errors, subscriptions
+from snshelper.orders.forms import SubscriptionForm
 from snshelper.orders.models import Order, Status, Subscription, SubscriptionStatus
 from snshelper.orders.subscription_tasks import expire_due_subscriptions
 from snshelper.orders.subscriptions import place_subscription, record_post
@@ -47,13 +50,13 @@ def at_noon(clock):
 
 
 def subscribe(member, service, **fields):
-    values = {"username": "@somchai.shop", "min": 100, "max": 200, "posts": 3, **fields}
-    return place_subscription(member=member, service_id=service.pk, **values)
+    values = {"username": "@somchai.shop", "min_quantity": 100, "max_quantity": 200, "posts": 3, **fields}
+    return place_subscription(member=member, service=service, **values)
 
 
 @pytest.fixture
 def subscription(funded, service, at_noon):
-    return subscribe(funded, service, expiry="25/06/2026", delay=30)
+    return subscribe(funded, service, expiry=date(2026, 6, 25), delay=30)
 
 
 @pytest.fixture
@@ -77,22 +80,19 @@ def test_subscribing_opens_an_active_subscription_and_charges_nothing(subscripti
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"min": 50}, "Quantity less than minimal"),
-        ({"max": 20_000}, "Quantity more than maximal"),
-        ({"min": 300, "max": 200}, "Incorrect request: min is more than max"),
-        ({"min": 105}, "Quantity must be a multiple of the service's step"),
-        ({"min": ""}, "Incorrect request: min is missing"),
-        ({"max": "many"}, "Incorrect request: max must be a whole number"),
+        ({"min_quantity": 50}, "Quantity less than minimal"),
+        ({"max_quantity": 20_000}, "Quantity more than maximal"),
+        ({"min_quantity": 300, "max_quantity": 200}, "Incorrect request: min is more than max"),
+        ({"min_quantity": 105}, "Quantity must be a multiple of the service's step"),
+        ({"min_quantity": None}, "Incorrect request: min is missing"),
         ({"posts": None}, "Incorrect request: posts is missing"),
         ({"posts": 0, "old_posts": 0}, "Incorrect request: posts is missing"),
         ({"username": ""}, "Incorrect request: username is missing"),
         ({"username": "not an account!"}, "Incorrect username"),
         ({"delay": 601}, "Incorrect request: delay is at most 600 minutes"),
         ({"old_posts": 10**12}, "Incorrect request: old_posts is at most 10000"),
-        ({"expiry": "2026-12-25"}, "Incorrect expiry: write the date as d/m/Y, e.g. 25/12/2026"),
-        ({"expiry": "31/02/2027"}, "Incorrect expiry: write the date as d/m/Y, e.g. 25/12/2026"),
-        ({"expiry": "01/06/2026"}, "Incorrect expiry: the date must be in the future"),
-        ({"expiry": "31/05/2026"}, "Incorrect expiry: the date must be in the future"),
+        ({"expiry": date(2026, 6, 1)}, "Incorrect expiry: the date must be in the future"),
+        ({"expiry": date(2026, 5, 31)}, "Incorrect expiry: the date must be in the future"),
     ],
 )
 def test_placement_refuses_bad_fields_with_api_v2_messages_and_writes_nothing(
@@ -111,10 +111,43 @@ def test_only_a_subscriptions_service_takes_a_subscription(funded, make_service,
         subscribe(funded, followers)
 
 
-def test_expiry_is_read_as_d_m_y_and_a_thai_buddhist_year_is_understood(funded, service, at_noon):
-    assert subscribe(funded, service, expiry="2/6/2026").expiry == date(2026, 6, 2)
-    thai = subscribe(funded, service, username="@another.shop", expiry="25/12/2569")
-    assert thai.expiry == date(2026, 12, 25)
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"max": "many"}, "Incorrect request: max must be a whole number"),
+        ({"posts": "3 posts"}, "Incorrect request: posts must be a whole number"),
+        ({"delay": "-5"}, "Incorrect request: delay must be a whole number"),
+        ({"expiry": "2026-12-25"}, "Incorrect expiry: write the date as d/m/Y, e.g. 25/12/2026"),
+        ({"expiry": "31/02/2027"}, "Incorrect expiry: write the date as d/m/Y, e.g. 25/12/2026"),
+    ],
+)
+def test_fields_that_cannot_be_read_are_refused_at_the_edge_with_api_v2_messages(
+    funded, service, at_noon, fields, message
+):
+    """The page's form and API v2 read the same fields the same way, before the service is asked."""
+    data = {"username": "@somchai.shop", "min": "100", "max": "200", "posts": "3", **fields}
+    form = SubscriptionForm(data, service=service)
+    assert not form.is_valid()
+    with translation.override("en"):
+        assert first_error(form) == message
+    with pytest.raises(errors.OrderError) as refused, translation.override("en"):
+        v2.add(funded, v2.Params({"service": str(service.pk), **data}))
+    with translation.override("en"):
+        assert str(refused.value.message) == message
+    assert not Order.objects.exists() and not Subscription.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("written", "day"), [("2/6/2026", date(2026, 6, 2)), ("25/12/2569", date(2026, 12, 25))]
+)
+def test_expiry_is_read_as_d_m_y_and_a_thai_buddhist_year_is_understood(
+    funded, service, at_noon, written, day
+):
+    data = {"username": "@somchai.shop", "min": "100", "max": "200", "posts": "3", "expiry": written}
+    form = SubscriptionForm(data, service=service)
+    assert form.is_valid() and form.subscription_arguments()["expiry"] == day
+    answer = v2.add(funded, v2.Params({"service": str(service.pk), **data}))
+    assert Subscription.objects.get(order_id=answer["order"]).expiry == day
 
 
 def test_a_retried_subscription_with_the_same_key_is_the_first_one(funded, service, at_noon):
@@ -251,9 +284,9 @@ def test_staff_cancel_needs_a_reason_the_member_sees(subscription, staff):
 def test_active_and_paused_subscriptions_expire_after_their_expiry_date(
     subscription, funded, service, at_noon
 ):
-    paused = subscribe(funded, service, username="@paused.shop", expiry="25/06/2026")
+    paused = subscribe(funded, service, username="@paused.shop", expiry=date(2026, 6, 25))
     subscriptions.pause(subscription=paused, member=funded)
-    lasting = subscribe(funded, service, username="@lasting.shop", expiry="26/06/2026")
+    lasting = subscribe(funded, service, username="@lasting.shop", expiry=date(2026, 6, 26))
     at_noon.travel_to(datetime(2026, 6, 25, 23, 59, tzinfo=BANGKOK))
     expire_due_subscriptions.call_local()
     assert Subscription.objects.get(pk=subscription.pk).status == SubscriptionStatus.ACTIVE  # its last day

@@ -128,7 +128,6 @@ def test_p7_no_code_path_but_the_allowed_ones_can_send_data_out():
 
 def test_p7_the_provider_connector_sends_only_order_data(funded, sold, simulator, clock):
     from snshelper.orders import services as orders
-    from snshelper.orders.services import OrderRequest
     from snshelper.providers import forwarding
     from snshelper.wallet import services as wallet
 
@@ -138,7 +137,7 @@ def test_p7_the_provider_connector_sends_only_order_data(funded, sold, simulator
         member=funded, bank_name="KBank", account_holder="Somchai Jaidee", account_number="1234567890"
     )
     orders.place_order(
-        member=funded, request=OrderRequest(sold.pk, "https://www.instagram.com/p/Abc123/", sold.min_quantity)
+        member=funded, service=sold, link="https://www.instagram.com/p/Abc123/", quantity=sold.min_quantity
     )
     forwarding.forward_due()
     (sent,) = simulator.received_adds()

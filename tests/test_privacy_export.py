@@ -34,7 +34,6 @@ from snshelper.orders.models import (
     SubscriptionPost,
     SubscriptionTransition,
 )
-from snshelper.orders.services import OrderRequest
 from snshelper.privacy import registry
 from snshelper.privacy.models import (
     BreachIncident,
@@ -81,9 +80,9 @@ def populate(member, tag: str, service, officer) -> dict:
     TOTP.activate(member, generate_totp_secret())
 
     link = f"https://www.instagram.com/{tag.lower()}.shop/"
-    order = orders.place_order(member=member, request=OrderRequest(service.pk, link, 100))
+    order = orders.place_order(member=member, service=service, link=link, quantity=100)
     Order.objects.filter(pk=order.pk).update(comments=f"Comment {tag}", type_fields={"usernames": [tag]})
-    second = orders.place_order(member=member, request=OrderRequest(service.pk, link + "p/2/", 100))
+    second = orders.place_order(member=member, service=service, link=link + "p/2/", quantity=100)
     RefillRequest.objects.create(order=order, reason=f"Refill {tag}")
     CancelRequest.objects.create(order=second, reason=f"Cancel {tag}")
     subscription = Subscription.objects.create(order=order, username=f"user_{tag}", min=100, max=200)

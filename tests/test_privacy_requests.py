@@ -50,9 +50,8 @@ def officer(make_staff, client):
 
 def _order(member, make_service, link="https://instagram.com/somchai.shop"):
     from snshelper.orders import services as orders
-    from snshelper.orders.services import OrderRequest
 
-    return orders.place_order(member=member, request=OrderRequest(make_service().pk, link, 100))
+    return orders.place_order(member=member, service=make_service(), link=link, quantity=100)
 
 
 # --- P9: identity verification before any right is used ------------------------------------
@@ -276,12 +275,11 @@ def test_p10_data_under_correction_is_not_provided_to_a_third_party(member, offi
 
 def test_p10_an_order_under_correction_waits_before_it_goes_to_the_provider(funded, sold, simulator, clock):
     from snshelper.orders import services as orders
-    from snshelper.orders.services import OrderRequest
     from snshelper.providers import forwarding
     from snshelper.providers.models import Forwarding
 
     old, new = "https://www.instagram.com/p/OldPost01/", "https://www.instagram.com/p/NewPost01/"
-    order = orders.place_order(member=funded, request=OrderRequest(sold.pk, old, sold.min_quantity))
+    order = orders.place_order(member=funded, service=sold, link=old, quantity=sold.min_quantity)
     data_request = requests.request_correction(
         member=funded, target_key="orders.Order.link", record_id=str(order.pk), value=new
     )

@@ -96,7 +96,7 @@ def slip_path(top_up: TopUp) -> Path:
 
 
 def completed_order(member, service, link=LINK, reason="Delivered to the private account") -> Order:
-    order = orders.place_order(member=member, request=orders.OrderRequest(service.pk, link, 100))
+    order = orders.place_order(member=member, service=service, link=link, quantity=100)
     return orders.transition(order=order, to=Status.COMPLETED, reason=reason)
 
 
@@ -317,7 +317,7 @@ def test_p6_contract_records_kept_the_day_before_five_years_and_anonymised_the_d
         refill=refill, to="Rejected", by=None, reason="The account somchai.private is closed"
     )
     pending = orders.place_order(
-        member=funded, request=orders.OrderRequest(service.pk, "https://www.instagram.com/still.open/", 100)
+        member=funded, service=service, link="https://www.instagram.com/still.open/", quantity=100
     )
 
     at(datetime(2030, 1, 14, 3, 0, tzinfo=UTC))
@@ -344,7 +344,7 @@ def test_p6_a_finished_subscriptions_account_and_post_links_are_anonymised_after
     staff, _secret = make_staff("marketing")
     service = make_service(type="Subscriptions", name_en="Likes on new posts")
     subscription = subscriptions.place_subscription(
-        member=funded, service_id=service.pk, username="@somchai.shop", min=100, max=200, posts=3
+        member=funded, service=service, username="@somchai.shop", min_quantity=100, max_quantity=200, posts=3
     )
     for number in (1, 2):
         child = subscriptions.record_post(

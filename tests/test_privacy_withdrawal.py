@@ -70,7 +70,7 @@ def settled(member, make_service, make_staff):
         slip=_png_slip(),
     )
     wallet.approve_top_up(top_up=top_up, by=finance)
-    order = orders.place_order(member=member, request=orders.OrderRequest(make_service().pk, POST, 100))
+    order = orders.place_order(member=member, service=make_service(), link=POST, quantity=100)
     orders.fulfil(order=order, action="start", by=marketing, start_count=10)
     orders.fulfil(order=order, action="complete", by=marketing)
     wallet.adjust_balance(
@@ -232,7 +232,7 @@ def test_a_positive_balance_refuses_withdrawal_and_points_to_the_refund_page(cli
 
 def test_an_open_order_refuses_withdrawal_until_it_finishes(member, make_service, make_staff):
     wallet.credit_top_up(member=member, amount=D("9"), idempotency_key="exact")
-    order = orders.place_order(member=member, request=orders.OrderRequest(make_service().pk, POST, 100))
+    order = orders.place_order(member=member, service=make_service(), link=POST, quantity=100)
     assert wallet_selectors.balance(member) == 0
     with pytest.raises(withdrawal.WithdrawalBlocked) as refused:
         withdrawal.withdraw(member=member)

@@ -10,7 +10,6 @@ import pytest
 
 from snshelper.orders import services as orders
 from snshelper.orders.models import ACTIVE, Order
-from snshelper.orders.services import OrderRequest
 from snshelper.providers import forwarding
 from snshelper.providers.models import Forwarding, Provider
 from snshelper.providers.simulator import ProviderSimulator
@@ -55,7 +54,9 @@ def place_all(members, service) -> list[int]:
     for n in range(ORDERS):
         order = orders.place_order(
             member=members[n % MEMBERS],
-            request=OrderRequest(service.pk, an_instagram_link(n), service.min_quantity),
+            service=service,
+            link=an_instagram_link(n),
+            quantity=service.min_quantity,
         )
         ids.append(order.pk)
     return ids

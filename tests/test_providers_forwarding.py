@@ -9,7 +9,6 @@ from django.db import connection
 
 from snshelper.orders import services as orders
 from snshelper.orders.models import Order
-from snshelper.orders.services import OrderRequest
 from snshelper.providers import forwarding, selectors
 from snshelper.providers.models import Forwarding
 from snshelper.wallet import selectors as wallet_selectors
@@ -21,7 +20,9 @@ State = Forwarding.State
 def order_for(member, service, n=1, quantity=None) -> Order:
     return orders.place_order(
         member=member,
-        request=OrderRequest(service.pk, an_instagram_link(n), quantity or service.min_quantity),
+        service=service,
+        link=an_instagram_link(n),
+        quantity=quantity or service.min_quantity,
     )
 
 

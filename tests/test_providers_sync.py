@@ -9,7 +9,6 @@ import pytest
 
 from snshelper.orders import services as orders
 from snshelper.orders.models import ACTIVE, CancelRequest, Order, RefillStatus
-from snshelper.orders.services import OrderRequest
 from snshelper.providers import forwarding
 from snshelper.providers import services as provider_services
 from snshelper.providers.models import Forwarding, ProviderCall
@@ -21,7 +20,7 @@ from tests.providers_fixtures import SIM_KEY, _category, an_instagram_link
 
 def place(member, service, n=1):
     return orders.place_order(
-        member=member, request=OrderRequest(service.pk, an_instagram_link(n), service.min_quantity)
+        member=member, service=service, link=an_instagram_link(n), quantity=service.min_quantity
     )
 
 
@@ -142,7 +141,11 @@ def test_provider_drip_feed_runs_are_not_scheduled_by_us(funded, provider, simul
     service = sold_as(provider, "102", dripfeed_allowed=True)
     order = orders.place_order(
         member=funded,
-        request=OrderRequest(service.pk, an_instagram_link(), service.min_quantity, runs=3, interval=10),
+        service=service,
+        link=an_instagram_link(),
+        quantity=service.min_quantity,
+        runs=3,
+        interval=10,
     )
     forwarding.forward_due()
     params = simulator.received_adds()[0]
@@ -289,7 +292,9 @@ def many_orders(provider, count, *, members):
     return [
         orders.place_order(
             member=members[n % len(members)],
-            request=OrderRequest(service.pk, an_instagram_link(n), service.min_quantity),
+            service=service,
+            link=an_instagram_link(n),
+            quantity=service.min_quantity,
         )
         for n in range(count)
     ]

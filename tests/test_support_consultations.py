@@ -45,7 +45,7 @@ def stored_files() -> list[Path]:
 @pytest.fixture
 def order(funded, make_service):
     return orders.place_order(
-        member=funded, request=orders.OrderRequest(make_service().pk, "https://instagram.com/somchai", 100)
+        member=funded, service=make_service(), link="https://instagram.com/somchai", quantity=100
     )
 
 

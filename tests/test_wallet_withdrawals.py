@@ -118,3 +118,22 @@ def test_a_refused_withdrawal_on_the_page_changes_nothing(client, funded):
     from snshelper.wallet.models import RefundBankAccount
 
     assert not RefundBankAccount.objects.exists()  # rolled back with the refused request
+
+
+def test_finance_rejects_with_a_reason_and_a_reveal_must_name_a_withdrawal_on_the_list(
+    client, account, make_staff
+):
+    withdrawal = services.request_withdrawal(member=account.member, amount="400", idempotency_key="w1")
+    finance, secret = make_staff("finance")
+    sign_in(client, finance.email, totp_secret=secret)
+    for named in ("", "not-a-number", str(withdrawal.pk + 1), "9" * 40):
+        response = client.post("/wallet/staff/withdrawals/", {"withdrawal": named, "reason": "Paying it"})
+        assert response.status_code == 404
+    client.post(f"/wallet/staff/withdrawals/{withdrawal.pk}/", {"action": "reject", "reason": ""})
+    assert Withdrawal.objects.get().status == Withdrawal.Status.REQUESTED  # a reason is needed
+    client.post(
+        f"/wallet/staff/withdrawals/{withdrawal.pk}/", {"action": "reject", "reason": "Wrong account"}
+    )
+    withdrawal.refresh_from_db()
+    assert (withdrawal.status, withdrawal.reject_reason) == (Withdrawal.Status.REJECTED, "Wrong account")
+    assert selectors.balance(account.member) == Decimal("1000")

@@ -26,6 +26,7 @@ from snshelper.api import services as api_services
 from snshelper.api.errors import IncorrectOrderId, InvalidApiKey, TooManyRequests
 from snshelper.catalog import selectors as catalog
 from snshelper.catalog.models import Service
+from snshelper.core import parse
 from snshelper.core.errors import DomainError
 from snshelper.core.network import client_ip
 from snshelper.orders import errors as order_errors
@@ -33,7 +34,6 @@ from snshelper.orders import selectors as order_selectors
 from snshelper.orders import services as order_services
 from snshelper.orders.models import CancelRequest, Order, RefillStatus
 from snshelper.orders.models import Status as OrderStatus
-from snshelper.orders.services import OrderRequest
 from snshelper.wallet import errors as wallet_errors
 from snshelper.wallet import selectors as wallet_selectors
 
@@ -392,30 +392,22 @@ def _own_order(member, order_id: int) -> Order:
     return order
 
 
-def _lines(value: list[str] | str | None) -> str:
-    if isinstance(value, list):
-        return "\n".join(value)
-    return value or ""
-
-
-def _order_request(payload: OrderIn) -> OrderRequest:
-    type_fields = {
-        "usernames": _lines(payload.usernames),
-        "hashtags": _lines(payload.hashtags),
-        "username": payload.username,
-        "hashtag": payload.hashtag,
-        "media": payload.media,
+def _order_arguments(service: Service, payload: OrderIn) -> dict:
+    """``place_order``'s fields from the typed payload (lists are one item a line)."""
+    return {
+        "service": service,
+        "link": payload.link,
+        "quantity": payload.quantity,
+        "runs": payload.runs,
+        "interval": payload.interval,
+        "comments": parse.lines(payload.comments),
+        "usernames": parse.lines(payload.usernames),
+        "hashtags": parse.lines(payload.hashtags),
+        "username": payload.username or "",
+        "hashtag": payload.hashtag or "",
+        "media": payload.media or "",
         "answer_number": payload.answer_number,
     }
-    return OrderRequest(
-        service_id=payload.service,
-        link=payload.link,
-        quantity=payload.quantity,
-        runs=payload.runs,
-        interval=payload.interval,
-        comments=_lines(payload.comments),
-        type_fields={name: value for name, value in type_fields.items() if value not in (None, "")},
-    )
 
 
 # --- Endpoints ---------------------------------------------------------------------------------
@@ -454,12 +446,14 @@ def place_order(
     idempotency_key: Annotated[str, Header(alias="Idempotency-Key", max_length=200)] = "",
 ):
     service = catalog.orderable_service(payload.service)
-    if service is not None and service.type == Service.Type.SUBSCRIPTIONS:
+    if service is None:
+        raise order_errors.IncorrectService
+    if service.type == Service.Type.SUBSCRIPTIONS:
         raise order_errors.InvalidOrderFields(NO_SUBSCRIPTIONS)
     key = idempotency_key.strip()
     retried = bool(key) and order_selectors.orders_for(request.auth).filter(idempotency_key=key).exists()
     order = order_services.place_order(
-        member=request.auth, request=_order_request(payload), idempotency_key=key
+        member=request.auth, **_order_arguments(service, payload), idempotency_key=key
     )
     return Answer(200 if retried else 201, OrderOut(**_order_fields(order)))
 

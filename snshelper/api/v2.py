@@ -9,6 +9,7 @@ unreadable body is a 400, and a rate limit a 429 with ``Retry-After``.
 
 import json
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,19 +25,18 @@ from snshelper.api import services as api_services
 from snshelper.api.errors import ApiError, IncorrectOrderId, RefillNotFound, TooManyRequests
 from snshelper.catalog import selectors as catalog
 from snshelper.catalog.models import Service
+from snshelper.core import parse
 from snshelper.core.errors import DomainError
 from snshelper.core.network import client_ip
 from snshelper.orders import errors as order_errors
 from snshelper.orders import services as order_services
 from snshelper.orders import subscriptions
 from snshelper.orders.models import Order
-from snshelper.orders.services import OrderRequest
 from snshelper.wallet import selectors as wallet_selectors
 from snshelper.wallet.errors import InsufficientFunds
 
 MAX_IDS = 100  # ids per multiple status, refill, refill_status or cancel
-MAX_ID = 2**63 - 1  # the database's id column; a larger number is no order of ours
-MAX_COUNT = 2**31 - 1  # the database's count columns (runs, interval, posts, ...)
+MAX_COUNT = parse.LARGEST_COUNT  # the database's count columns (runs, interval, posts, ...)
 MAX_KEY = 200  # Order.idempotency_key
 QUANTUM = Decimal("0.00001")
 
@@ -67,20 +67,39 @@ class Params:
             raise ApiError(f"Incorrect request: {name} must not contain NUL characters")
         return value
 
-    def lines(self, name: str) -> str:
-        """A one-per-line field, also taken as a JSON list."""
+    def lines(self, name: str) -> list[str]:
+        """A one-per-line field, also taken as a JSON list: its non-blank lines."""
         value = self.data.get(name)
         if isinstance(value, list):
-            return "\n".join(Params({name: item}).text(name) for item in value)
-        return self.text(name)
+            return parse.lines(Params({name: item}).text(name) for item in value)
+        return parse.lines(self.text(name))
 
-    def count(self, name: str) -> str:
-        """A whole number the services parse; one beyond the database's columns is refused here."""
-        value = self.text(name)
-        number = _number(value)
-        if number is not None and number > MAX_COUNT:
+    def whole(self, name: str, *, invalid: DomainError, largest: int | None = None) -> int | None:
+        """A whole number (None when not given); ``invalid`` when it is not one. One beyond
+        ``largest`` (the database's columns) is refused here."""
+        text = self.text(name)
+        if not text:
+            return None
+        number = parse.whole_number(text)
+        if number is None:
+            raise invalid
+        if largest is not None and number > largest:
             raise ApiError(f"Incorrect request: {name} is too large")
-        return value
+        return number
+
+    def count(self, name: str, *, invalid: DomainError) -> int | None:
+        """A count the database keeps (runs, interval, posts, ...)."""
+        return self.whole(name, invalid=invalid, largest=MAX_COUNT)
+
+    def expiry(self, name: str) -> date | None:
+        """A subscription's expiry, d/m/Y (a Buddhist-era year understood), or None when not given."""
+        text = self.text(name)
+        if not text:
+            return None
+        day = parse.day_month_year(text)
+        if day is None:
+            raise order_errors.IncorrectExpiry
+        return day
 
     def ids(self, name: str, none=IncorrectOrderId) -> list[str]:
         """Up to MAX_IDS ids, comma-separated (or a JSON list), as the client wrote them."""
@@ -93,19 +112,6 @@ class Params:
         if len(ids) > MAX_IDS:
             raise ApiError(f"Incorrect request: at most {MAX_IDS} ids at once")
         return ids
-
-
-def _number(text: str) -> int | None:
-    """A whole number in decimal digits, or None; a very long one is simply too large."""
-    if not text.isdecimal():
-        return None
-    return int(text) if len(text) <= 20 else MAX_ID + 1
-
-
-def _id(text: str) -> int | None:
-    """An id as our database holds them, or None."""
-    number = _number(text)
-    return number if number and number <= MAX_ID else None
 
 
 def _body(request: HttpRequest) -> dict:
@@ -172,12 +178,13 @@ def _order_status(order: Order) -> dict:
 
 def _orders(member, ids: list[str]) -> dict[str, Order | None]:
     """Each id as written → the member's order, or None."""
-    found = selectors.orders_by_id(member, [pk for pk in map(_id, ids) if pk])
-    return {text: found.get(_id(text)) for text in ids}
+    found = selectors.orders_by_id(member, [pk for pk in map(parse.record_id, ids) if pk])
+    return {text: found.get(parse.record_id(text)) for text in ids}
 
 
 def _item_id(text: str) -> int | str:
-    return int(text) if _id(text) else text
+    """An id as a number when it is one, else as the client wrote it."""
+    return parse.record_id(text) or text
 
 
 # --- Actions -----------------------------------------------------------------------------------
@@ -204,45 +211,71 @@ def services(member, params: Params):
     ]
 
 
+def _order_arguments(service: Service, params: Params) -> dict:
+    """``place_order``'s fields from the request, each read as its service type needs it.
+
+    Every field is read (a field that is not text or a list of text is refused whatever the
+    type), and the numbers a type takes must be whole numbers: the errors API v2 clients get."""
+    kind = service.type
+    usernames, hashtags = params.lines("usernames"), params.lines("hashtags")
+    singles = {name: params.text(name) for name in ("username", "hashtag", "media")}
+    if kind == Service.Type.POLL:
+        answer = params.count("answer_number", invalid=order_errors.missing("answer_number"))
+    else:
+        params.text("answer_number")
+        answer = None
+    link = params.text("link")
+    if kind in (Service.Type.PACKAGE, Service.Type.CUSTOM_COMMENTS):  # no quantity to read
+        params.text("quantity")
+        quantity = None
+    else:
+        quantity = params.whole("quantity", invalid=order_errors.InvalidOrderFields())
+    fields = {
+        "service": service,
+        "link": link,
+        "quantity": quantity,
+        "runs": params.count("runs", invalid=order_errors.InvalidOrderFields()),
+        "interval": params.count("interval", invalid=order_errors.InvalidOrderFields()),
+        "comments": params.lines("comments"),
+        "answer_number": answer,
+    }
+    if kind == Service.Type.MENTIONS:
+        fields.update(usernames=usernames, hashtags=hashtags, **singles)
+    return fields
+
+
+def _subscription_arguments(service: Service, params: Params) -> dict:
+    """``place_subscription``'s fields, in API v2's names (``min`` and ``max`` on the wire)."""
+
+    def count(name: str) -> int | None:
+        return params.count(name, invalid=order_errors.not_a_whole_number(name))
+
+    return {
+        "service": service,
+        "username": params.text("username") or params.text("link"),  # some clients send link
+        "min_quantity": params.whole("min", invalid=order_errors.not_a_whole_number("min")),
+        "max_quantity": params.whole("max", invalid=order_errors.not_a_whole_number("max")),
+        "posts": count("posts"),
+        "old_posts": count("old_posts"),
+        "delay": count("delay") or 0,
+        "expiry": params.expiry("expiry"),
+    }
+
+
 def add(member, params: Params):
-    service = catalog.orderable_service(_id(params.text("service")))
+    service = catalog.orderable_service(parse.record_id(params.text("service")))
     if service is None:
         raise order_errors.IncorrectService
     key = params.text("idempotency_key")
     if len(key) > MAX_KEY:
         raise ApiError(f"Incorrect request: idempotency_key is longer than {MAX_KEY} characters")
     if service.type == Service.Type.SUBSCRIPTIONS:
-        subscription = subscriptions.place_subscription(
-            member=member,
-            service_id=service.pk,
-            username=params.text("username") or params.text("link"),  # some clients send link
-            min=params.text("min"),
-            max=params.text("max"),
-            posts=params.count("posts"),
-            old_posts=params.count("old_posts"),
-            delay=params.count("delay") or 0,
-            expiry=params.text("expiry") or None,
-            idempotency_key=key,
-        )
+        fields = _subscription_arguments(service, params)
+        subscription = subscriptions.place_subscription(member=member, **fields, idempotency_key=key)
         return {"order": subscription.order_id}
-    type_fields = {
-        "usernames": params.lines("usernames"),
-        "hashtags": params.lines("hashtags"),
-        "username": params.text("username"),
-        "hashtag": params.text("hashtag"),
-        "media": params.text("media"),
-        "answer_number": params.count("answer_number"),
-    }
-    request = OrderRequest(
-        service_id=service.pk,
-        link=params.text("link"),
-        quantity=params.text("quantity") or None,
-        runs=params.count("runs") or None,
-        interval=params.count("interval") or None,
-        comments=params.lines("comments"),
-        type_fields={name: value for name, value in type_fields.items() if value},
+    order = order_services.place_order(
+        member=member, **_order_arguments(service, params), idempotency_key=key
     )
-    order = order_services.place_order(member=member, request=request, idempotency_key=key)
     return {"order": order.pk}
 
 
@@ -286,14 +319,14 @@ def refill(member, params: Params):
 def refill_status(member, params: Params):
     if "refills" in params.data:
         ids = params.ids("refills", none=RefillNotFound)
-        found = selectors.refills_by_id(member, [pk for pk in map(_id, ids) if pk])
+        found = selectors.refills_by_id(member, [pk for pk in map(parse.record_id, ids) if pk])
         answers = []
         for text in dict.fromkeys(ids):
-            refill_request = found.get(_id(text))
+            refill_request = found.get(parse.record_id(text))
             answer = refill_request.status if refill_request else {"error": _message(RefillNotFound())}
             answers.append({"refill": _item_id(text), "status": answer})
         return answers
-    pk = _id(params.text("refill"))
+    pk = parse.record_id(params.text("refill"))
     refill_request = selectors.refills_by_id(member, [pk]).get(pk) if pk else None
     if refill_request is None:
         raise RefillNotFound

@@ -159,6 +159,11 @@ class Service(Translated):
         return self.fulfilment == self.Fulfilment.PROVIDER
 
     @property
+    def orderable(self) -> bool:
+        """Whether a member can order it now (it and its platform are active)."""
+        return self.is_active and self.platform.is_active
+
+    @property
     def refillable(self) -> bool:
         return self.refill_days is not None
 

@@ -12,8 +12,8 @@ def orderable_services() -> QuerySet[Service]:
     )
 
 
-def orderable_service(service_id) -> Service | None:
-    try:
-        return orderable_services().filter(pk=int(service_id)).first()
-    except (TypeError, ValueError):
+def orderable_service(service_id: int | None) -> Service | None:
+    """The service with this id if a member can order it now (None: no such service)."""
+    if service_id is None:
         return None
+    return orderable_services().filter(pk=service_id).first()

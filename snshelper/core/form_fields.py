@@ -1,8 +1,19 @@
-"""Form fields every app's forms share."""
+"""Form fields every app's forms share: they read text with ``core.parse`` into typed values."""
+
+from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from snshelper.core import parse
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def first_error(form: forms.Form) -> str:
+    """A bound form's first error: the pages show one reason at a time."""
+    return str(next(iter(form.errors.values()))[0])
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -15,3 +26,73 @@ class LocalDateTimeField(forms.DateTimeField):
         )
         kwargs.setdefault("input_formats", [LOCAL_FORMAT, "%Y-%m-%d %H:%M"])
         super().__init__(**kwargs)
+
+
+class WholeNumberField(forms.Field):
+    """A whole number of zero or more, read by ``core.parse.whole_number`` (empty: None).
+
+    ``max_value`` refuses a larger one with the ``max_value`` message (the database's columns end
+    somewhere); pass ``error_messages={"invalid": ...}`` to say what a service would say.
+    """
+
+    default_error_messages = {
+        "invalid": _("Enter a whole number."),
+        "max_value": _("Enter a whole number."),
+    }
+
+    def __init__(self, *, max_value: int | None = None, **kwargs):
+        self.max_value = max_value
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> int | None:
+        if value in self.empty_values:
+            return None
+        number = parse.whole_number(value)
+        if number is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if self.max_value is not None and number > self.max_value:
+            raise ValidationError(self.error_messages["max_value"], code="max_value")
+        return number
+
+
+class LinesField(forms.CharField):
+    """One item a line (usernames, comments): the non-blank lines, stripped, as a list."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.Textarea)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> list[str]:
+        return parse.lines(super().to_python(value))
+
+
+class DayMonthYearField(forms.Field):
+    """A date written d/m/Y, a Buddhist-era year understood (``core.parse.day_month_year``)."""
+
+    default_error_messages = {"invalid": _("Enter a valid date.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> date | None:
+        if value in self.empty_values:
+            return None
+        found = parse.day_month_year(str(value))
+        if found is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return found
+
+
+class YesField(forms.BooleanField):
+    """A box or button that sends ``yes`` when it means yes; anything else (``no``, nothing) is no."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> bool:
+        return value in ("yes", True)

@@ -7,15 +7,16 @@ Idempotent: if the member already has an order keyed ``demo-…`` nothing is don
 is one transaction, so it is either all there or not at all).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
 from django.db import transaction
 
+from snshelper.catalog import pricing
 from snshelper.catalog.models import Service
 from snshelper.demo.catalogue import demo_service, load_demo_catalog
 from snshelper.orders.models import Actor, Order, Status
-from snshelper.orders.services import OrderRequest, place_order, transition
+from snshelper.orders.services import place_order, transition
 from snshelper.wallet import services as wallet
 
 KEY_PREFIX = "demo-"
@@ -37,8 +38,9 @@ class DemoOrder:
     quantity: int | None = None
     runs: int | None = None
     interval: int | None = None
-    comments: str = ""
-    type_fields: dict = field(default_factory=dict)
+    comments: tuple[str, ...] = ()
+    usernames: tuple[str, ...] = ()
+    answer_number: int | None = None
     steps: tuple[Step, ...] = ()  # after Pending, in order
 
 
@@ -139,27 +141,25 @@ DEMO_ORDERS: list[DemoOrder] = [
     DemoOrder(
         ("instagram", "Instagram Comments & Mentions", "Custom Comments in Thai"),
         "https://www.instagram.com/p/Cx2demo/",
-        comments="\n".join(
-            [
-                "สวยมากค่ะ อยากได้สีนี้",
-                "ส่งต่างจังหวัดได้ไหมครับ",
-                "ราคาเท่าไหร่คะ ทักไปแล้วนะคะ",
-                "ของดีบอกต่อ 👍",
-                "ชอบร้านนี้มาก ส่งไวทุกครั้ง",
-            ]
+        comments=(
+            "สวยมากค่ะ อยากได้สีนี้",
+            "ส่งต่างจังหวัดได้ไหมครับ",
+            "ราคาเท่าไหร่คะ ทักไปแล้วนะคะ",
+            "ของดีบอกต่อ 👍",
+            "ชอบร้านนี้มาก ส่งไวทุกครั้ง",
         ),
     ),
     DemoOrder(
         ("instagram", "Instagram Comments & Mentions", "Mentions"),
         "https://www.instagram.com/p/Cx3demo/",
         100,
-        type_fields={"usernames": "somchai.shop\nsomchai.cafe"},
+        usernames=("somchai.shop", "somchai.cafe"),
     ),
     DemoOrder(
         ("facebook", "Facebook Posts", "Group Poll Votes"),
         "https://www.facebook.com/groups/somchaishop/posts/2002/",
         200,
-        type_fields={"answer_number": 2},
+        answer_number=2,
     ),
     DemoOrder(
         ("line", "LINE Official Account", "LINE Official Account Friends"),
@@ -176,11 +176,10 @@ DEMO_ORDERS: list[DemoOrder] = [
 
 def _price(service: Service, spec: DemoOrder) -> Decimal:
     """What ``place_order`` will charge for ``spec`` (to top up enough before placing)."""
-    if service.type == Service.Type.PACKAGE:
-        return service.rate
-    if service.type == Service.Type.CUSTOM_COMMENTS:
-        return service.price(len([line for line in spec.comments.splitlines() if line.strip()]))
-    return service.price(spec.quantity) * (spec.runs or 1)
+    quantity = pricing.units(
+        service=service, quantity=spec.quantity, comments=spec.comments, usernames=spec.usernames
+    )
+    return pricing.charge(service=service, quantity=quantity, runs=spec.runs)
 
 
 def _round_up(amount: Decimal, unit: Decimal = Decimal("100")) -> Decimal:
@@ -216,15 +215,14 @@ def load_demo_orders(member, staff) -> None:
     for number, (service, spec) in enumerate(planned, start=1):
         order = place_order(
             member=member,
-            request=OrderRequest(
-                service_id=service.pk,
-                link=spec.link,
-                quantity=spec.quantity,
-                runs=spec.runs,
-                interval=spec.interval,
-                comments=spec.comments,
-                type_fields=spec.type_fields,
-            ),
+            service=service,
+            link=spec.link,
+            quantity=spec.quantity,
+            runs=spec.runs,
+            interval=spec.interval,
+            comments=spec.comments,
+            usernames=spec.usernames,
+            answer_number=spec.answer_number,
             idempotency_key=f"{KEY_PREFIX}order-{number}",
         )
         for step in spec.steps:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from snshelper.catalog.models import Category, Service
-from snshelper.orders.services import OrderRequest, place_order
+from snshelper.orders.services import place_order
 from snshelper.providers import services
 from snshelper.providers.models import Provider
 from snshelper.providers.simulator import ProviderSimulator
@@ -104,9 +104,9 @@ def load_demo_provider(member) -> Provider:
         order_service: Service = sold[0]
         place_order(
             member=member,
-            request=OrderRequest(
-                order_service.pk, "https://www.instagram.com/somchai.shop/", order_service.min_quantity * 2
-            ),
+            service=order_service,
+            link="https://www.instagram.com/somchai.shop/",
+            quantity=order_service.min_quantity * 2,
             idempotency_key="demo-provider-1",
         )
     return provider

@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from snshelper.core import parse
 from snshelper.orders.models import Order, Status
 
 
@@ -15,8 +16,9 @@ def orders_for(member, *, search: str = "", status: str = "") -> QuerySet[Order]
     search = search.strip().lstrip("#")
     if search:
         condition = Q(link__icontains=search)
-        if search.isdigit():
-            condition |= Q(pk=int(search))
+        number = parse.record_id(search)
+        if number is not None:
+            condition |= Q(pk=number)
         orders = orders.filter(condition)
     if status in Status.values:
         orders = orders.filter(status=status)

@@ -1,6 +1,7 @@
 """Writes for orders: placing them (money and order in one transaction) and moving them
 through the state machine (refunds exactly once)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -8,8 +9,10 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.catalog import pricing
+from snshelper.catalog import selectors as catalog
 from snshelper.catalog.models import Service
-from snshelper.core import clock, events
+from snshelper.core import clock, events, parse
 from snshelper.core.bulk_update import update_rows
 from snshelper.orders import errors, signals
 from snshelper.orders import notices as order_notices
@@ -39,97 +42,61 @@ MAX_INTERVAL_MINUTES = 30 * 1440
 MAX_CHARGE = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"])
 
 
-@dataclass(frozen=True)
-class OrderRequest:
-    """What a member asks for, before validation (from a page, a mass order line or API v2)."""
-
-    service_id: int | str
-    link: str
-    quantity: int | str | None = None
-    runs: int | str | None = None
-    interval: int | str | None = None
-    comments: str = ""
-    type_fields: dict | None = None
+MAX_MENTION = 500  # characters of one username, hashtag or media link
 
 
-def _whole(value, error) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise error from None
-    if number < 0:
-        raise error
-    return number
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def _service(service_id) -> Service:
-    service_pk = _whole(service_id, errors.IncorrectService())
-    service = (
-        Service.objects.select_related("category__platform")
-        .filter(pk=service_pk, is_active=True, category__platform__is_active=True)
-        .first()
-    )
-    if service is None:
+def _check_orderable(service: Service) -> None:
+    if not service.orderable:
         raise errors.IncorrectService
-    return service
 
 
-def _quantity_and_fields(service: Service, request: OrderRequest) -> tuple[int, str, dict]:
-    """The per-run quantity, comments and type fields each service type needs."""
-    fields = dict(request.type_fields or {})
-    comments = ""
-    if service.type == Service.Type.CUSTOM_COMMENTS:
-        lines = _lines(request.comments)
-        if not lines:
-            raise errors.InvalidOrderFields(_missing("comments"))
-        return len(lines), "\n".join(lines), fields
-    if service.type == Service.Type.PACKAGE:
-        return 1, comments, fields
-    if service.type == Service.Type.MENTIONS:
-        # Every mention kind of API v2: lists one per line (usernames, hashtags) and single
-        # targets (username, hashtag, media). Without a quantity, the list's lines are the quantity.
-        mentions = {}
-        for name in ("usernames", "hashtags"):
-            value = fields.get(name) or ""
-            lines = _lines("\n".join(map(str, value)) if isinstance(value, list | tuple) else str(value))
-            if lines:
-                mentions[name] = "\n".join(lines)
-        for name in ("username", "hashtag", "media"):
-            value = str(fields.get(name) or "").strip()
-            if len(value) > 500:
-                raise errors.InvalidOrderFields
-            if value:
-                mentions[name] = value
-        quantity = _whole(request.quantity, errors.InvalidOrderFields())
-        if quantity is None:
-            listed = mentions.get("usernames") or mentions.get("hashtags")
-            if not listed:
-                raise errors.InvalidOrderFields(_missing("quantity" if mentions else "usernames"))
-            quantity = len(listed.splitlines())
-        return quantity, comments, mentions
-    if service.type == Service.Type.POLL:
-        answer = _whole(fields.get("answer_number"), errors.InvalidOrderFields(_missing("answer_number")))
-        if not answer:
-            raise errors.InvalidOrderFields(_missing("answer_number"))
-        fields = {"answer_number": answer}
+def _quantity_and_fields(
+    service: Service,
+    *,
+    quantity: int | None,
+    comments: Sequence[str],
+    usernames: Sequence[str],
+    hashtags: Sequence[str],
+    singles: dict[str, str],
+    answer_number: int | None,
+) -> tuple[int, str, dict]:
+    """The per-run quantity, the comments and the type fields each service type needs (an order
+    keeps only the fields its type takes)."""
     if service.type == Service.Type.SUBSCRIPTIONS:
         raise errors.InvalidOrderFields(
             _("This is a subscription service: give a username, min, max and posts to subscribe.")
         )
-    quantity = _whole(request.quantity, errors.InvalidOrderFields())
+    if service.type == Service.Type.PACKAGE:
+        return 1, "", {}
+    if service.type == Service.Type.CUSTOM_COMMENTS:
+        comments = parse.lines(comments)
+        if not comments:
+            raise errors.missing("comments")
+        return pricing.units(service=service, quantity=quantity, comments=comments), "\n".join(comments), {}
+    if service.type == Service.Type.MENTIONS:
+        # Every mention kind of API v2: lists one per line (usernames, hashtags) and single
+        # targets (username, hashtag, media). Without a quantity, the list's lines are the quantity.
+        usernames, hashtags = parse.lines(usernames), parse.lines(hashtags)
+        mentions = {
+            name: "\n".join(items) for name, items in (("usernames", usernames), ("hashtags", hashtags))
+        }
+        for name, value in singles.items():
+            if len(value.strip()) > MAX_MENTION:
+                raise errors.InvalidOrderFields
+            mentions[name] = value.strip()
+        mentions = {name: value for name, value in mentions.items() if value}
+        units = pricing.units(service=service, quantity=quantity, usernames=usernames, hashtags=hashtags)
+        if units is None:
+            raise errors.missing("quantity" if mentions else "usernames")
+        return units, "", mentions
+    fields = {}
+    if service.type == Service.Type.POLL:
+        if not answer_number:
+            raise errors.missing("answer_number")
+        fields = {"answer_number": answer_number}
     if quantity is None:
-        raise errors.InvalidOrderFields(_missing("quantity"))
-    return quantity, comments, fields
-
-
-def _missing(field: str) -> str:
-    return _("Incorrect request: %(field)s is missing") % {"field": field}
+        raise errors.missing("quantity")
+    return quantity, "", fields
 
 
 def _check_quantity(service: Service, quantity: int) -> None:
@@ -143,9 +110,7 @@ def _check_quantity(service: Service, quantity: int) -> None:
         raise errors.QuantityNotInSteps
 
 
-def _drip_feed(service: Service, request: OrderRequest) -> tuple[int | None, int | None]:
-    runs = _whole(request.runs, errors.InvalidOrderFields())
-    interval = _whole(request.interval, errors.InvalidOrderFields())
+def _drip_feed(service: Service, runs: int | None, interval: int | None) -> tuple[int | None, int | None]:
     if runs is None and interval is None:
         return None, None
     if not service.dripfeed_allowed:
@@ -160,19 +125,47 @@ def _drip_feed(service: Service, request: OrderRequest) -> tuple[int | None, int
     return runs, interval
 
 
-def place_order(*, member, request: OrderRequest, idempotency_key: str = "") -> Order:
+def place_order(
+    *,
+    member,
+    service: Service,
+    link: str,
+    quantity: int | None = None,
+    runs: int | None = None,
+    interval: int | None = None,
+    comments: Sequence[str] = (),
+    usernames: Sequence[str] = (),
+    hashtags: Sequence[str] = (),
+    username: str = "",
+    hashtag: str = "",
+    media: str = "",
+    answer_number: int | None = None,
+    idempotency_key: str = "",
+) -> Order:
     """Validate, price, and in ONE transaction debit the wallet and create the order Pending.
 
-    With an idempotency key, a retried request returns the first order and charges nothing.
+    The fields are API v2's, read already (a page's form, the APIs): ``quantity`` is per run;
+    ``comments`` (Custom Comments), ``usernames``, ``hashtags``, ``username``, ``hashtag``,
+    ``media`` (Mentions) and ``answer_number`` (Poll) count only for their service type. The
+    charge is ``catalog.pricing``'s, as the new-order page shows it. With an idempotency key, a
+    retried request returns the first order and charges nothing.
     """
-    service = _service(request.service_id)
-    link = (request.link or "").strip()
+    _check_orderable(service)
+    link = link.strip()
     if not link or len(link) > 500 or not service.platform.accepts(link):
         raise errors.IncorrectLink
-    quantity, comments, fields = _quantity_and_fields(service, request)
+    quantity, comment_text, fields = _quantity_and_fields(
+        service,
+        quantity=quantity,
+        comments=comments,
+        usernames=usernames,
+        hashtags=hashtags,
+        singles={"username": username, "hashtag": hashtag, "media": media},
+        answer_number=answer_number,
+    )
     _check_quantity(service, quantity)
-    runs, interval = _drip_feed(service, request)
-    charge = service.rate if service.type == Service.Type.PACKAGE else service.price(quantity) * (runs or 1)
+    runs, interval = _drip_feed(service, runs, interval)
+    charge = pricing.charge(service=service, quantity=quantity, runs=runs)
     if charge >= MAX_CHARGE:  # more than any balance can hold: refused before anything is written
         raise wallet_errors.InsufficientFunds
 
@@ -195,7 +188,7 @@ def place_order(*, member, request: OrderRequest, idempotency_key: str = "") -> 
             quantity=quantity,
             runs=runs,
             interval=interval,
-            comments=comments,
+            comments=comment_text,
             type_fields=fields,
             rate=service.rate,
             charge=charge,
@@ -203,13 +196,14 @@ def place_order(*, member, request: OrderRequest, idempotency_key: str = "") -> 
             created_at=now,
             updated_at=now,
         )
-        wallet.charge(
-            member=member,
-            amount=charge,
-            idempotency_key=f"order:{order.pk}:charge",  # a new order's key: never posted before
-            memo=f"Order #{order.pk}",
-            held=held,
-        )
+        if charge > 0:  # a few units of a very cheap service round to nothing: nothing to post
+            wallet.charge(
+                member=member,
+                amount=charge,
+                idempotency_key=f"order:{order.pk}:charge",  # a new order's key: never posted before
+                memo=f"Order #{order.pk}",
+                held=held,
+            )
         OrderTransition.objects.create(order=order, from_status="", to_status=Status.PENDING, at=now)
         signals.order_placed.send(sender=Order, order=order)  # in this transaction (forwarding)
     return order
@@ -451,14 +445,21 @@ def apply_provider_statuses(updates: list[StatusUpdate], *, reason: str = "Provi
     return applied
 
 
-def _count(value, *, required: bool) -> int | None:
-    number = _whole(value, errors.InvalidOrderFields(_("Enter a whole number.")))
-    if required and number is None:
+def _count(value: int | None, *, required: bool) -> int | None:
+    if required and value is None:
         raise errors.InvalidOrderFields(_("Enter a whole number."))
-    return number
+    return value
 
 
-def fulfil(*, order: Order, action: str, by, start_count=None, remains=None, reason: str = "") -> Order:
+def fulfil(
+    *,
+    order: Order,
+    action: str,
+    by,
+    start_count: int | None = None,
+    remains: int | None = None,
+    reason: str = "",
+) -> Order:
     """Marketing staff work the manual queue: start, complete, partial or cancel an order."""
     if action == "start":
         to, counts = Status.IN_PROGRESS, {"start_count": _count(start_count, required=True)}
@@ -562,42 +563,57 @@ MASS_ORDER_MAX_LINES = 500
 
 @dataclass(frozen=True)
 class MassOrderLine:
+    """One line of a mass order, ``service ID | link | quantity``, as the page's form read it."""
+
+    number: int  # the line's number in the text, blank lines counted
+    text: str
+    service_id: int | None = None  # None: not a number
+    link: str = ""
+    quantity: int | None = None
+    unreadable: str = ""  # why the line could not be read, when it could not
+
+
+@dataclass(frozen=True)
+class MassOrderResult:
     number: int
     text: str
     order: Order | None = None
     error: str = ""
 
 
-def place_mass_order(*, member, text: str, idempotency_key: str) -> list[MassOrderLine]:
-    """One order per line, ``service_id | link | quantity``. Every line is validated and placed
-    on its own (each atomic): one bad line refuses that line only. Retrying the same submission
-    (same key) returns the same orders and charges nothing again."""
-    lines = [(n, line.strip()) for n, line in enumerate((text or "").splitlines(), start=1) if line.strip()]
+def place_mass_order(
+    *, member, lines: Sequence[MassOrderLine], idempotency_key: str
+) -> list[MassOrderResult]:
+    """One order per line. Every line is validated and placed on its own (each atomic): one bad
+    line refuses that line only. Retrying the same submission (same key) returns the same orders
+    and charges nothing again."""
     if not lines:
         raise errors.InvalidOrderFields(_("Enter at least one line: service ID | link | quantity."))
     if len(lines) > MASS_ORDER_MAX_LINES:
         raise errors.InvalidOrderFields(
             _("At most %(count)d lines at once.") % {"count": MASS_ORDER_MAX_LINES}
         )
+    services = catalog.orderable_services().in_bulk({line.service_id for line in lines} - {None})
     results = []
-    for number, line in lines:
-        parts = [part.strip() for part in line.split("|")]
-        if len(parts) != 3:
-            results.append(
-                MassOrderLine(number, line, error=str(_("Write the line as: service ID | link | quantity")))
-            )
+    for line in lines:
+        if line.unreadable:
+            results.append(MassOrderResult(line.number, line.text, error=str(line.unreadable)))
             continue
-        service_id, link, quantity = parts
         try:
+            service = services.get(line.service_id)
+            if service is None:
+                raise errors.IncorrectService
             order = place_order(
                 member=member,
-                request=OrderRequest(service_id, link, quantity),
-                idempotency_key=f"{idempotency_key}:{number}",
+                service=service,
+                link=line.link,
+                quantity=line.quantity,
+                idempotency_key=f"{idempotency_key}:{line.number}",
             )
         except (errors.OrderError, wallet_errors.WalletError) as error:
-            results.append(MassOrderLine(number, line, error=str(error.message)))
+            results.append(MassOrderResult(line.number, line.text, error=str(error.message)))
         else:
-            results.append(MassOrderLine(number, line, order=order))
+            results.append(MassOrderResult(line.number, line.text, order=order))
     return results
 
 

@@ -7,8 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from snshelper.core.form_fields import first_error
 from snshelper.orders import services, staff_selectors, subscriptions
 from snshelper.orders.errors import OrderError
+from snshelper.orders.forms import CancelHandlingForm, FulfilForm, RefillHandlingForm, SubscriptionWorkForm
 from snshelper.orders.models import CancelRequest, DripFeedRun, Order, RefillRequest
 from snshelper.staff.access import staff_page
 from snshelper.staff.roles import MARKETING
@@ -39,15 +41,11 @@ def act(request, pk):
     if subscription is not None:  # a subscription is worked by recording posts, never started
         _act_on_subscription(request, subscription)
         return redirect("orders_staff:queue")
+    form = FulfilForm(request.POST)
     try:
-        services.fulfil(
-            order=order,
-            action=request.POST.get("action", ""),
-            by=request.user,
-            start_count=request.POST.get("start_count"),
-            remains=request.POST.get("remains"),
-            reason=request.POST.get("reason", ""),
-        )
+        if not form.is_valid():
+            raise OrderError(first_error(form))
+        services.fulfil(order=order, by=request.user, **form.cleaned_data)
         messages.success(request, _("Order #%(number)s updated.") % {"number": order.pk})
     except OrderError as error:
         messages.error(
@@ -57,14 +55,17 @@ def act(request, pk):
 
 
 def _act_on_subscription(request, subscription) -> None:
-    number, action = subscription.pk, request.POST.get("action", "")
+    number, form = subscription.pk, SubscriptionWorkForm(request.POST)
     try:
-        if action == "record_post":
+        if not form.is_valid():
+            raise OrderError(first_error(form))
+        work = form.cleaned_data
+        if work["action"] == "record_post":
             child = subscriptions.record_post(
                 subscription=subscription,
-                link=request.POST.get("link", ""),
-                quantity=request.POST.get("quantity") or None,
-                existing=request.POST.get("existing") == "yes",
+                link=work["link"],
+                quantity=work["quantity"],
+                existing=work["existing"],
                 by=request.user,
             )
             messages.success(
@@ -72,9 +73,9 @@ def _act_on_subscription(request, subscription) -> None:
                 _("Subscription #%(number)s: order #%(child)s placed for the post.")
                 % {"number": number, "child": child.pk},
             )
-        elif action == "cancel":
+        elif work["action"] == "cancel":
             subscriptions.cancel_subscription(
-                subscription=subscription, by=request.user, reason=request.POST.get("reason", "")
+                subscription=subscription, by=request.user, reason=work["reason"]
             )
             messages.success(request, _("Subscription #%(number)s canceled.") % {"number": number})
         else:
@@ -98,13 +99,11 @@ def _act_on_subscription(request, subscription) -> None:
 @require_POST
 def refill(request, pk):
     refill_request = get_object_or_404(RefillRequest, pk=pk)
+    form = RefillHandlingForm(request.POST)
     try:
-        services.handle_refill(
-            refill=refill_request,
-            to=request.POST.get("to", ""),
-            by=request.user,
-            reason=request.POST.get("reason", ""),
-        )
+        if not form.is_valid():
+            raise OrderError(first_error(form))
+        services.handle_refill(refill=refill_request, by=request.user, **form.cleaned_data)
         messages.success(request, _("Refill #%(number)s updated.") % {"number": refill_request.pk})
     except OrderError as error:
         messages.error(request, str(error.message))
@@ -115,13 +114,11 @@ def refill(request, pk):
 @require_POST
 def cancel(request, pk):
     cancel_request = get_object_or_404(CancelRequest, pk=pk)
+    form = CancelHandlingForm(request.POST)
     try:
-        services.handle_cancel(
-            cancel_request=cancel_request,
-            accept=request.POST.get("accept") == "yes",
-            by=request.user,
-            reason=request.POST.get("reason", ""),
-        )
+        if not form.is_valid():
+            raise OrderError(first_error(form))
+        services.handle_cancel(cancel_request=cancel_request, by=request.user, **form.cleaned_data)
         messages.success(
             request, _("Cancel request for order #%(number)s handled.") % {"number": cancel_request.order_id}
         )

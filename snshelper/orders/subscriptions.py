@@ -12,7 +12,6 @@ one id space; the anchor moves Pending → In progress while the subscription is
 Completed or Canceled when it ends (through ``services.transition``).
 """
 
-import re
 import secrets
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -21,11 +20,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from snshelper.catalog import selectors as catalog
+from snshelper.catalog import pricing
 from snshelper.catalog.models import Service
 from snshelper.core import clock
 from snshelper.orders import errors
@@ -67,74 +65,16 @@ ANCHOR_STATUS = {
 }
 
 
-# --- Parsing ---------------------------------------------------------------------------------
-
-
-def _interpolate(message, values: dict):
-    """``message % values``, translated when it is read (API v2 reads it in English, a page in Thai)."""
-    return lazy(lambda: str(message) % values, str)()
-
-
-def _missing(field: str) -> errors.InvalidOrderFields:
-    return errors.InvalidOrderFields(
-        _interpolate(_("Incorrect request: %(field)s is missing"), {"field": field})
-    )
-
-
-def _whole(value, field: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise _not_whole(field) from None
-    if number < 0:
-        raise _not_whole(field)
-    return number
-
-
-def _not_whole(field: str) -> errors.InvalidOrderFields:
-    return errors.InvalidOrderFields(
-        _interpolate(_("Incorrect request: %(field)s must be a whole number"), {"field": field})
-    )
-
-
 def _today() -> date:
     """Today where the business is (expiry dates are Bangkok dates, not UTC ones)."""
     return timezone.localdate(clock.now(), timezone=ZoneInfo(settings.TIME_ZONE))
 
 
-def parse_expiry(value) -> date | None:
-    """An expiry date from API v2's d/m/Y (or a ``date`` from a page), strictly after today.
-
-    Thai members often write the Buddhist-era year (25/12/2569); a year from 2400 on is read so.
-    """
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        expiry = value
-    else:
-        match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", str(value).strip())
-        if match is None:
-            raise errors.InvalidOrderFields(_("Incorrect expiry: write the date as d/m/Y, e.g. 25/12/2026"))
-        day, month, year = (int(part) for part in match.groups())
-        try:
-            expiry = date(year - 543 if year >= 2400 else year, month, day)
-        except ValueError:
-            raise errors.InvalidOrderFields(
-                _("Incorrect expiry: write the date as d/m/Y, e.g. 25/12/2026")
-            ) from None
-    if expiry <= _today():
-        raise errors.InvalidOrderFields(_("Incorrect expiry: the date must be in the future"))
-    return expiry
-
-
-def _per_post_range(service: Service, low, high) -> tuple[int, int]:
-    low, high = _whole(low, "min"), _whole(high, "max")
+def _per_post_range(service: Service, low: int | None, high: int | None) -> tuple[int, int]:
     if low is None:
-        raise _missing("min")
+        raise errors.missing("min")
     if high is None:
-        raise _missing("max")
+        raise errors.missing("max")
     if low < service.min_quantity:
         raise errors.QuantityTooSmall
     if high > service.max_quantity:
@@ -152,46 +92,51 @@ def _per_post_range(service: Service, low, high) -> tuple[int, int]:
 def place_subscription(
     *,
     member,
-    service_id,
+    service: Service,
     username: str,
-    min,  # API v2's field names, though they shadow the builtins here
-    max,
-    posts=None,
-    old_posts=None,
-    delay=0,
-    expiry=None,
+    min_quantity: int | None,
+    max_quantity: int | None,
+    posts: int | None = None,
+    old_posts: int | None = None,
+    delay: int | None = 0,
+    expiry: date | None = None,
     idempotency_key: str = "",
 ) -> Subscription:
     """Validate and open a subscription (nothing is charged until a post is recorded).
 
-    With an idempotency key, a retried request returns the first subscription.
+    ``min_quantity`` and ``max_quantity`` are API v2's ``min`` and ``max``: each post's order is
+    between the two. ``posts`` new and ``old_posts`` existing posts get an order (0 or None:
+    none); ``delay`` minutes after each post; no post after ``expiry`` (a Bangkok date, strictly
+    after today). With an idempotency key, a retried request returns the first subscription.
     """
-    service = catalog.orderable_service(service_id)
-    if service is None or service.type != Service.Type.SUBSCRIPTIONS:
+    if not service.orderable or service.type != Service.Type.SUBSCRIPTIONS:
         raise errors.IncorrectService
     if service.fulfilment != Service.Fulfilment.MANUAL:  # only our staff record posts so far
         raise errors.IncorrectService(_("Subscriptions are not available for this service."))
-    username = (username or "").strip()
+    username = username.strip()
     if not username:
-        raise _missing("username")
+        raise errors.missing("username")
     if len(username) > 500 or not service.platform.accepts(username):
         raise errors.IncorrectLink(_("Incorrect username"))
-    low, high = _per_post_range(service, min, max)
-    new_posts, existing_posts = _whole(posts, "posts") or None, _whole(old_posts, "old_posts") or None
+    low, high = _per_post_range(service, min_quantity, max_quantity)
+    new_posts, existing_posts = posts or None, old_posts or None
     if new_posts is None and existing_posts is None:
-        raise _missing("posts")
+        raise errors.missing("posts")
     for field, count in (("posts", new_posts), ("old_posts", existing_posts)):
         if count is not None and count > MAX_POSTS:
             too_many = _("Incorrect request: %(field)s is at most %(count)d")
-            raise errors.InvalidOrderFields(_interpolate(too_many, {"field": field, "count": MAX_POSTS}))
-    delay = _whole(delay, "delay") or 0
+            raise errors.InvalidOrderFields(
+                errors.interpolate(too_many, {"field": field, "count": MAX_POSTS})
+            )
+    delay = delay or 0
     if delay > MAX_DELAY_MINUTES:
         raise errors.InvalidOrderFields(
-            _interpolate(
+            errors.interpolate(
                 _("Incorrect request: delay is at most %(minutes)d minutes"), {"minutes": MAX_DELAY_MINUTES}
             )
         )
-    expiry = parse_expiry(expiry)
+    if expiry is not None and expiry <= _today():
+        raise errors.InvalidOrderFields(_("Incorrect expiry: the date must be in the future"))
 
     with transaction.atomic():
         ledger.lock_wallet(member)  # serialises this member's orders: the checks below hold
@@ -289,12 +234,11 @@ def _past_expiry(subscription: Subscription) -> bool:
     return subscription.expiry is not None and subscription.expiry < _today()
 
 
-def _child_quantity(subscription: Subscription, quantity) -> int:
+def _child_quantity(subscription: Subscription, quantity: int | None) -> int:
     """Staff's count, or a random one in steps between min and max (posts look organic)."""
     step = subscription.order.service.step
-    if quantity in (None, ""):
+    if quantity is None:
         return secrets.choice(range(subscription.min, subscription.max + 1, step))
-    quantity = _whole(quantity, "quantity")
     if quantity < subscription.min:
         raise errors.QuantityTooSmall
     if quantity > subscription.max:
@@ -316,7 +260,7 @@ def _place_child(subscription: Subscription, *, link: str, quantity: int, existi
     """An ordinary order for the post, charged now; delivered after the subscription's delay."""
     anchor, now = subscription.order, clock.now()
     service, member = anchor.service, anchor.member
-    charge = service.price(quantity)
+    charge = pricing.charge(service=service, quantity=quantity)  # what the page showed per post
     with transaction.atomic():
         ledger.lock_wallet(member)
         child = Order.objects.create(
@@ -349,13 +293,15 @@ def _place_child(subscription: Subscription, *, link: str, quantity: int, existi
     return child
 
 
-def record_post(*, subscription: Subscription, link: str, quantity=None, by, existing: bool = False) -> Order:
+def record_post(
+    *, subscription: Subscription, link: str, quantity: int | None = None, by, existing: bool = False
+) -> Order:
     """Staff saw a post on the subscribed account: place its child order (charged now).
 
     The same post recorded twice returns its first order (charged once). A balance too short
     pauses the subscription, with the reason shown to the member, and refuses the post.
     """
-    link = (link or "").strip()
+    link = link.strip()
     refusal: Exception | None = None
     with transaction.atomic():
         subscription = _locked(subscription)

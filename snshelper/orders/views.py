@@ -10,84 +10,66 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from snshelper.catalog import pricing
 from snshelper.catalog import selectors as catalog
 from snshelper.catalog.models import Service
+from snshelper.core.form_fields import first_error
 from snshelper.orders import selectors, services, subscriptions
 from snshelper.orders.errors import OrderError
-from snshelper.orders.models import Status, SubscriptionStatus
-from snshelper.orders.services import OrderRequest
+from snshelper.orders.forms import OrderForm, ServiceForm, SubscriptionActionForm, SubscriptionForm
+from snshelper.orders.models import Order, Status, SubscriptionStatus
 from snshelper.wallet import selectors as wallet_selectors
 from snshelper.wallet.errors import WalletError
 
-TYPE_FIELDS = ("usernames", "answer_number")
 DELAY_CHOICES = (0, 5, 10, 15, 30, 60, 90, 120, 180, 240, 300, 360, 480, 600)  # minutes, as panels offer
 
 
-def _request_from(data, service: Service) -> OrderRequest:
-    return OrderRequest(
-        service_id=service.pk,
-        link=data.get("link", ""),
-        quantity=data.get("quantity"),
-        runs=data.get("runs") or None,
-        interval=data.get("interval") or None,
-        comments=data.get("comments", ""),
-        type_fields={k: data[k] for k in TYPE_FIELDS if data.get(k)},
-    )
-
-
-def _place(member, service: Service, data):
-    """Place what the form describes: an order, or a subscription for a Subscriptions service."""
+def _form(service: Service, data) -> OrderForm | SubscriptionForm:
+    """The form of the service's type: a subscription's fields, or an order's."""
     if service.type == Service.Type.SUBSCRIPTIONS:
-        return subscriptions.place_subscription(
-            member=member,
-            service_id=service.pk,
-            username=data.get("username", ""),
-            min=data.get("min"),
-            max=data.get("max"),
-            posts=data.get("posts"),
-            old_posts=data.get("old_posts"),
-            delay=data.get("delay") or 0,
-            expiry=data.get("expiry"),
-            idempotency_key=data.get("idempotency_key", ""),
-        ).order
-    return services.place_order(
-        member=member, request=_request_from(data, service), idempotency_key=data.get("idempotency_key", "")
-    )
+        return SubscriptionForm(data, service=service)
+    return OrderForm(data, service=service)
+
+
+def _place(member, form: OrderForm | SubscriptionForm) -> Order:
+    """Place what the (valid) form describes: an order, or a subscription (its anchor order)."""
+    key = form.cleaned_data["idempotency_key"]
+    if isinstance(form, SubscriptionForm):
+        fields = form.subscription_arguments()
+        return subscriptions.place_subscription(member=member, **fields, idempotency_key=key).order
+    return services.place_order(member=member, **form.order_arguments(), idempotency_key=key)
 
 
 def _price(service: Service | None, data) -> dict:
-    """The price the member would pay for what they typed so far (None when not computable)."""
+    """The price the member would pay for what they typed so far (None when not computable):
+    ``catalog.pricing``'s, as ``place_order`` charges it."""
     if service is None:
         return {}
-    try:
-        if service.type == Service.Type.SUBSCRIPTIONS:  # charged per post, when it is recorded
-            low, high = int(data.get("min") or 0), int(data.get("max") or 0)
-            if not 0 < low <= high:
-                return {"charge": None}
-            return {"per_post": (service.price(low), service.price(high))}
-        if service.type == Service.Type.PACKAGE:
-            charge = service.rate
-        elif service.type == Service.Type.CUSTOM_COMMENTS:
-            charge = service.price(len([c for c in data.get("comments", "").splitlines() if c.strip()]))
-        else:
-            runs = int(data.get("runs") or 1)
-            charge = service.price(int(data.get("quantity") or 0)) * max(runs, 1)
-    except ValueError:
-        charge = None
-    return {"charge": charge}
+    form = _form(service, data)
+    if isinstance(form, SubscriptionForm):  # charged per post, when it is recorded
+        form.is_valid()
+        low, high = form.cleaned_data.get("min"), form.cleaned_data.get("max")
+        if low is None or high is None or not 0 < low <= high:
+            return {"charge": None}
+        return {"per_post": tuple(pricing.charge(service=service, quantity=q) for q in (low, high))}
+    fields = form.price_arguments()
+    return {"charge": None if fields is None else pricing.quote(service=service, **fields)}
 
 
 @login_required
 def new(request):
     data = request.POST if request.method == "POST" else request.GET
-    service = catalog.orderable_service(data.get("service"))
+    service = ServiceForm(data).chosen()
     error = ""
     if request.method == "POST":
-        if service is None:
+        form = _form(service, data) if service is not None else None
+        if form is None:
             error = str(_("Choose a service."))
+        elif not form.is_valid():
+            error = first_error(form)
         else:
             try:
-                order = _place(request.user, service, data)
+                order = _place(request.user, form)
             except (OrderError, WalletError) as refused:
                 error = str(refused.message)
             else:
@@ -116,7 +98,7 @@ def new(request):
 @login_required
 def price(request):
     """HTMX: the live price as the member types."""
-    service = catalog.orderable_service(request.GET.get("service"))
+    service = ServiceForm(request.GET).chosen()
     return render(
         request,
         "orders/_price.html",
@@ -157,10 +139,11 @@ SUBSCRIPTION_ACTIONS = {
 
 
 def _act_on_subscription(request, subscription) -> None:
-    action, done = SUBSCRIPTION_ACTIONS.get(request.POST.get("action", ""), (None, ""))
-    if action is None:
-        messages.error(request, _("Incorrect request"))
+    form = SubscriptionActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
         return
+    action, done = SUBSCRIPTION_ACTIONS[form.cleaned_data["action"]]
     try:
         action(subscription=subscription, member=request.user)
     except OrderError as refused:

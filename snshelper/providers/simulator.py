@@ -2,7 +2,8 @@
 
 It behaves like an upstream panel (a catalogue, a balance, orders that progress on its own clock,
 drip-feed runs, refills and cancels) and misbehaves on demand, like real providers do. Standard
-library only; bound to 127.0.0.1; HTTP/1.1 keep-alive, so a client's connection pool is reused.
+library only (numbers are read by ``snshelper.core.parse``, itself standard library only); bound
+to 127.0.0.1; HTTP/1.1 keep-alive, so a client's connection pool is reused.
 
     sim = ProviderSimulator(port=0, key="sim-key", seed=1)
     sim.start()                        # a background thread; sim.url is its API v2 endpoint
@@ -44,6 +45,8 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
+
+from snshelper.core import parse
 
 API_PATH = "/api/v2"
 CONTROL_PATH = "/control"
@@ -167,11 +170,6 @@ def _rate_text(value: Decimal) -> str:
     text = format(value.quantize(_FIVE, rounding=ROUND_HALF_UP).normalize(), "f")
     whole, _, fraction = text.partition(".")
     return f"{whole}.{fraction.ljust(2, '0')}"
-
-
-def _whole(value) -> int | None:
-    text = str(value).strip()
-    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _lines(value) -> list[str]:
@@ -692,14 +690,14 @@ class ProviderSimulator:
             if not usernames and not named:
                 return "Incorrect usernames"
             given = str(params.get("quantity") or "").strip()
-            quantity = _whole(given) if given else len(usernames)
+            quantity = parse.whole_number(given) if given else len(usernames)
             if quantity is None or not (given or usernames):
                 return "Incorrect quantity"
         else:
-            quantity = _whole(params.get("quantity", ""))
+            quantity = parse.whole_number(params.get("quantity", ""))
             if quantity is None:
                 return "Incorrect quantity"
-            if kind == "Poll" and not (_whole(params.get("answer_number", "")) or 0) >= 1:
+            if kind == "Poll" and not (parse.whole_number(params.get("answer_number", "")) or 0) >= 1:
                 return "Incorrect answer number"
         if quantity < service["min"]:
             return "Quantity less than minimal"
@@ -711,7 +709,7 @@ class ProviderSimulator:
             return quantity, None, None
         if not service["dripfeed"]:
             return "Drip-feed is not available for this service"
-        runs, interval = _whole(runs_given), _whole(interval_given)
+        runs, interval = parse.whole_number(runs_given), parse.whole_number(interval_given)
         if runs is None or runs < 2:
             return "Incorrect runs"
         if interval is None or interval < 1:
@@ -794,7 +792,7 @@ class ProviderSimulator:
         }
 
     def _row_of(self, raw: str) -> dict | None:
-        number = _whole(raw)
+        number = parse.whole_number(raw)
         if number in self.orders:
             return self._status_row(self.orders[number])
         if number in self.children:
@@ -829,7 +827,7 @@ class ProviderSimulator:
         }
 
     def _refill_one(self, raw: str):
-        number = _whole(raw)
+        number = parse.whole_number(raw)
         order = self.orders.get(number) if number is not None else None
         if order is None:
             return {"error": "Incorrect order ID"}
@@ -867,12 +865,12 @@ class ProviderSimulator:
             ids = _ids(params["orders"])
             if not ids or len(ids) > MAX_IDS:
                 return {"error": "Incorrect request"}
-            return [{"order": _whole(raw) or raw, "refill": self._refill_one(raw)} for raw in ids]
+            return [{"order": parse.whole_number(raw) or raw, "refill": self._refill_one(raw)} for raw in ids]
         result = self._refill_one(str(params.get("order", "")))
         return result if isinstance(result, dict) else {"refill": self._refill_number(result)}
 
     def _refill_status_of(self, raw: str):
-        number = _whole(raw)
+        number = parse.whole_number(raw)
         refill = self.refills.get(number) if number is not None else None
         if refill is None:
             return {"error": "Refill not found"}
@@ -884,7 +882,10 @@ class ProviderSimulator:
             ids = _ids(params["refills"])
             if not ids or len(ids) > MAX_IDS:
                 return {"error": "Incorrect request"}
-            return [{"refill": _whole(raw) or raw, "status": self._refill_status_of(raw)} for raw in ids]
+            return [
+                {"refill": parse.whole_number(raw) or raw, "status": self._refill_status_of(raw)}
+                for raw in ids
+            ]
         status = self._refill_status_of(str(params.get("refill", "")))
         return status if isinstance(status, dict) else {"status": status}
 
@@ -894,7 +895,7 @@ class ProviderSimulator:
             return {"error": "Incorrect request"}
         answer = []
         for raw in ids:
-            number = _whole(raw)
+            number = parse.whole_number(raw)
             order = self.orders.get(number) if number is not None else None
             if order is None:
                 result = {"error": "Incorrect order ID"}

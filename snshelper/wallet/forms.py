@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from snshelper.core.form_fields import LocalDateTimeField
+from snshelper.core import parse
+from snshelper.core.form_fields import LocalDateTimeField, WholeNumberField
 from snshelper.wallet import services
 
 
@@ -52,8 +53,29 @@ class WithdrawalForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
 
-class PayoutForm(forms.Form):
-    payout_reference = forms.CharField(label=_("Bank transfer reference"), max_length=100)
+class WithdrawalDecisionForm(forms.Form):
+    """Finance pays a withdrawal (``action=pay``, with the bank's reference) or rejects it (with a
+    reason the member sees); the service says what each must have."""
+
+    action = forms.CharField(required=False)
+    payout_reference = forms.CharField(label=_("Bank transfer reference"), required=False, strip=False)
+    reason = forms.CharField(label=_("Reason the member will see"), required=False, strip=False)
+
+
+class RevealForm(forms.Form):
+    """Staff reveal one masked record of a list for this response only: which one, and why (the
+    reveal is logged; ``staff.reveals`` says what a reason must be)."""
+
+    reason = forms.CharField(required=False, strip=False)
+
+    def __init__(self, data, *, record_field: str):
+        super().__init__(data)
+        self.record_field = record_field
+        self.fields[record_field] = WholeNumberField(max_value=parse.LARGEST_ID)
+
+    def record_id(self) -> int | None:
+        """The id of the record asked for, or None when none is (or it is no id)."""
+        return self.cleaned_data.get(self.record_field) if self.is_valid() else None
 
 
 class AdjustmentForm(forms.Form):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from snshelper.accounts import selectors as account_selectors
 from snshelper.core import qr
+from snshelper.core.form_fields import first_error
 from snshelper.core.network import client_ip
 from snshelper.core.uploads import UploadRefused
 from snshelper.staff import reveals
@@ -20,9 +21,10 @@ from snshelper.wallet.errors import WalletError
 from snshelper.wallet.forms import (
     AdjustmentForm,
     BankTransferForm,
-    PayoutForm,
     PromptPayForm,
     RejectForm,
+    RevealForm,
+    WithdrawalDecisionForm,
     WithdrawalForm,
 )
 from snshelper.wallet.models import RefundBankAccount, TopUp, Withdrawal
@@ -120,7 +122,9 @@ def _reveal(request, records: list, key: str, fields: tuple[str, ...]) -> dict:
 
     if request.method != "POST":
         return {}
-    record = next((r for r in records if str(r.pk) == request.POST.get(key)), None)
+    form = RevealForm(request.POST, record_field=key)
+    record_id = form.record_id()
+    record = next((r for r in records if r.pk == record_id), None)
     if record is None:
         raise Http404
     try:
@@ -129,7 +133,7 @@ def _reveal(request, records: list, key: str, fields: tuple[str, ...]) -> dict:
                 staff=request.user,
                 member=record.member,
                 asks=[(field.rpartition(".")[2], field, record) for field in fields],
-                reason=request.POST.get("reason", ""),
+                reason=form.cleaned_data["reason"],
                 ip_address=client_ip(request),
             )
         }
@@ -233,17 +237,18 @@ def staff_withdrawals(request):
 @require_POST
 def staff_withdrawal(request, pk):
     withdrawal = get_object_or_404(Withdrawal, pk=pk)
+    form = WithdrawalDecisionForm(request.POST)
     try:
-        if request.POST.get("action") == "pay":
-            form = PayoutForm(request.POST)
+        if not form.is_valid():
+            raise WalletError(first_error(form))
+        decision = form.cleaned_data
+        if decision["action"] == "pay":
             services.pay_withdrawal(
-                withdrawal=withdrawal, by=request.user, payout_reference=form.data.get("payout_reference", "")
+                withdrawal=withdrawal, by=request.user, payout_reference=decision["payout_reference"]
             )
             messages.success(request, _("%(reference)s marked paid.") % {"reference": withdrawal.reference})
         else:
-            services.reject_withdrawal(
-                withdrawal=withdrawal, by=request.user, reason=request.POST.get("reason", "")
-            )
+            services.reject_withdrawal(withdrawal=withdrawal, by=request.user, reason=decision["reason"])
             messages.success(request, _("%(reference)s rejected.") % {"reference": withdrawal.reference})
     except WalletError as error:
         messages.error(request, str(error.message))

@@ -31,7 +31,7 @@ def test_member_asks_about_an_order_with_a_screenshot_and_reads_supports_canned_
     journey, chromium, live_server, funded, make_service, make_staff
 ):
     order = orders.place_order(
-        member=funded, request=orders.OrderRequest(make_service().pk, "https://instagram.com/somchai", 100)
+        member=funded, service=make_service(), link="https://instagram.com/somchai", quantity=100
     )
     canned = support.save_canned_reply(
         title="Order restarted",

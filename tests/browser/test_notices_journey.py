@@ -8,7 +8,7 @@ import pytest
 
 from snshelper.notifications.models import Notification
 from snshelper.orders.models import Status
-from snshelper.orders.services import OrderRequest, place_order, transition
+from snshelper.orders.services import place_order, transition
 from snshelper.wallet import services as wallet
 from tests.browser.conftest import Journey
 from tests.conftest import PASSWORD
@@ -27,7 +27,7 @@ def _sign_in(page, email):
 def test_member_reads_notices_on_a_phone(journey, make_member, make_service):
     member = make_member(email="nid@example.test", name="Nid", language="en")
     wallet.credit_top_up(member=member, amount=Decimal("500"), idempotency_key="fund")
-    order = place_order(member=member, request=OrderRequest(make_service().pk, "@nid.bakery", 1000))
+    order = place_order(member=member, service=make_service(), link="@nid.bakery", quantity=1000)
     transition(order=order, to=Status.IN_PROGRESS, start_count=120)
     transition(order=order, to=Status.PARTIAL, remains=200)
     top_up = wallet.create_promptpay_top_up(member=member, amount="300")

@@ -51,3 +51,26 @@ def test_member_orders_follows_and_asks_to_cancel(journey, funded, make_service)
     assert page.get_by_test_id("requests").is_visible()
     assert CancelRequest.objects.filter(order=order, status="pending").exists()
     assert journey.foreign_requests() == []
+
+
+def test_the_live_price_of_mentions_follows_the_usernames_and_is_the_charge(journey, funded, make_service):
+    service = make_service(
+        type="Mentions", rate=Decimal("500"), min_quantity=1, step=1, name_en="Mentions of your account"
+    )
+    page = journey.page
+    page.goto("/accounts/login/")
+    page.get_by_role("button", name="English").click()
+    page.locator("#id_login").fill(funded.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/dashboard/")
+
+    page.goto(f"/orders/new/?service={service.pk}")
+    page.get_by_label("Link or account ID").fill("https://www.instagram.com/p/Mention1/")
+    page.get_by_label("Usernames, one per line").fill("somchai\nsomsri\n\nmalee\nmanee")
+    page.get_by_test_id("price").filter(has_text="฿2").wait_for()  # 4 usernames × ฿500 / 1,000
+    journey.shot("mentions-live-price")
+    page.get_by_role("button", name="Place the order").click()
+    page.wait_for_url("**/orders/*/")
+    order = Order.objects.get()
+    assert (order.quantity, order.charge) == (4, Decimal("2"))

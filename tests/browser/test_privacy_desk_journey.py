@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from snshelper.core import clock
-from snshelper.orders.services import OrderRequest, place_order
+from snshelper.orders.services import place_order
 from snshelper.privacy.models import Disclosure
 from snshelper.privacy_rights.requests import inquiries
 from snshelper.privacy_rights.requests import services as requests
@@ -21,7 +21,7 @@ def test_officer_carries_out_a_correction_answers_a_complaint_and_records_a_disc
 ):
     officer, secret = make_staff("privacy_officer")
     order = place_order(
-        member=funded, request=OrderRequest(make_service().pk, "https://www.instagram.com/somchai.shop/", 100)
+        member=funded, service=make_service(), link="https://www.instagram.com/somchai.shop/", quantity=100
     )
     correction = requests.request_correction(
         member=funded,

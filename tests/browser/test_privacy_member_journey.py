@@ -10,7 +10,6 @@ from django.core import mail
 
 from snshelper.accounts.models import Member
 from snshelper.orders import services as orders
-from snshelper.orders.services import OrderRequest
 from snshelper.privacy.models import DataSubjectRequest, WithdrawnMember
 from snshelper.wallet import selectors as wallet_selectors
 from snshelper.wallet import services as wallet
@@ -35,7 +34,7 @@ def test_member_reads_the_policy_gets_their_data_asks_a_correction_and_leaves(
 ):
     wallet.credit_top_up(member=member, amount=Decimal("500"), idempotency_key="journey")
     order = orders.place_order(
-        member=member, request=OrderRequest(make_service().pk, "https://www.instagram.com/somchai.shop/", 100)
+        member=member, service=make_service(), link="https://www.instagram.com/somchai.shop/", quantity=100
     )
     page = journey.page
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from snshelper.orders.models import Order
-from snshelper.orders.services import OrderRequest, place_order
+from snshelper.orders.services import place_order
 from snshelper.providers import forwarding
 from snshelper.providers.models import Forwarding, Provider
 from tests.browser.test_subscription_journey import sign_in
@@ -52,7 +52,7 @@ def test_administrator_adds_a_provider_imports_a_service_and_settles_a_lost_repl
         simulator.force("lost_add")
         provider.supports_idempotency = False
         provider.save()
-        order = place_order(member=funded, request=OrderRequest(service.pk, an_instagram_link(), 100))
+        order = place_order(member=funded, service=service, link=an_instagram_link(), quantity=100)
         forwarding.forward_due()
         assert Forwarding.objects.get(pk=order.pk).state == "unconfirmed"
 
