@@ -12,6 +12,7 @@ urlpatterns = [
     path("privacy/", include("snshelper.privacy_rights.policy.urls")),
     path("account/privacy/", include("snshelper.privacy_rights.requests.urls")),
     path("staff/privacy/", include("snshelper.privacy_rights.desk.urls")),
+    path("services/", include("snshelper.catalog.urls")),
     path("orders/", include("snshelper.orders.request_urls")),
     path("orders/", include("snshelper.orders.urls")),
     path("staff/orders/", include("snshelper.orders.staff_urls")),
