@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "snshelper.core",
     "snshelper.privacy",
     "snshelper.accounts",
+    # Before staff: the roles (synced after migrate) name their permissions.
+    "snshelper.pages",
     "snshelper.web",
     "snshelper.catalog",
     "snshelper.wallet",
@@ -117,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "snshelper.web.context_processors.site",
+                "snshelper.pages.context_processors.footer",
                 "snshelper.privacy_rights.policy.context_processors.policy_notice",
                 "snshelper.notifications.context_processors.unread",
                 "snshelper.privacy.cookies.cookie_context",

@@ -13,6 +13,8 @@ urlpatterns = [
     path("account/privacy/", include("snshelper.privacy_rights.requests.urls")),
     path("staff/privacy/", include("snshelper.privacy_rights.desk.urls")),
     path("services/", include("snshelper.catalog.urls")),
+    path("pages/", include("snshelper.pages.urls")),
+    path("staff/pages/", include("snshelper.pages.staff_urls")),
     path("orders/", include("snshelper.orders.request_urls")),
     path("orders/", include("snshelper.orders.urls")),
     path("staff/orders/", include("snshelper.orders.staff_urls")),

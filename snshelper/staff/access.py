@@ -101,6 +101,10 @@ PAGES: dict[str, frozenset[str]] = {
     "announcements_staff:new": _MARKETING | _ADMIN,
     "announcements_staff:edit": _MARKETING | _ADMIN,
     "announcements_staff:end": _MARKETING | _ADMIN,
+    # --- Pages staff write: terms of service, FAQ, guides (issue 18) ---
+    "pages_staff:list": _MARKETING | _ADMIN,
+    "pages_staff:new": _MARKETING | _ADMIN,
+    "pages_staff:edit": _MARKETING | _ADMIN,
 }
 
 # The Django admin (the back office): its own pages, then its model pages by model and action.
