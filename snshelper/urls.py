@@ -15,6 +15,7 @@ urlpatterns = [
     path("services/", include("snshelper.catalog.urls")),
     path("pages/", include("snshelper.pages.urls")),
     path("staff/pages/", include("snshelper.pages.staff_urls")),
+    path("staff/maintenance/", include("snshelper.maintenance.staff_urls")),
     path("orders/", include("snshelper.orders.request_urls")),
     path("orders/", include("snshelper.orders.urls")),
     path("staff/orders/", include("snshelper.orders.staff_urls")),

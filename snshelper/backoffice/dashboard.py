@@ -65,6 +65,7 @@ LINKS: list[tuple[str, str]] = [
     ("staff:reveals", _("Reveal log")),
     ("announcements_staff:list", _("Announcements")),
     ("pages_staff:list", _("Site pages")),
+    ("maintenance_staff:switch", _("Maintenance mode")),
     ("staff:people", _("Staff records")),
     ("admin:index", _("Back office")),
     ("staff:pledge", _("The security pledge")),

@@ -105,6 +105,9 @@ PAGES: dict[str, frozenset[str]] = {
     "pages_staff:list": _MARKETING | _ADMIN,
     "pages_staff:new": _MARKETING | _ADMIN,
     "pages_staff:edit": _MARKETING | _ADMIN,
+    # --- Maintenance mode: administrators switch it (issue 18) ---
+    "maintenance_staff:switch": _ADMIN,
+    "maintenance_staff:off": _ADMIN,
 }
 
 # The Django admin (the back office): its own pages, then its model pages by model and action.
