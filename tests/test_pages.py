@@ -103,6 +103,7 @@ def test_a_draft_is_hidden_from_visitors_and_members_but_staff_who_write_pages_p
 
 def test_published_pages_are_linked_from_every_pages_footer_in_order_and_in_the_visitors_language(client):
     _page(slug="faq", kind="faq", title_th="คำถามที่พบบ่อย", title_en="FAQ", sort_order=2)
+    _page(slug="thai-only", title_th="เฉพาะภาษาไทย", title_en="Thai only", body_en="", sort_order=3)
     _terms(sort_order=1)
     _page(slug="draft", title_th="ฉบับร่าง", is_published=False)
     _page(slug="not-in-footer", title_th="ไม่อยู่ท้ายหน้า", in_footer=False)
@@ -111,10 +112,11 @@ def test_published_pages_are_linked_from_every_pages_footer_in_order_and_in_the_
         html = client.get(path).content.decode()
         return re.findall(r'<a href="/pages/([a-z-]+)/">([^<]+)</a>', html.split('class="site-footer"')[1])
 
-    assert footer() == [("terms", "ข้อตกลงการใช้บริการ"), ("faq", "คำถามที่พบบ่อย")]
+    assert footer() == [("terms", "ข้อตกลงการใช้บริการ"), ("faq", "คำถามที่พบบ่อย"), ("thai-only", "เฉพาะภาษาไทย")]
     assert footer("/services/") == footer("/accounts/login/") == footer()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert footer() == [("terms", "Terms of service"), ("faq", "FAQ")]
+    # A page not written in English is read in Thai, and its link says so.
+    assert footer() == [("terms", "Terms of service"), ("faq", "FAQ"), ("thai-only", "เฉพาะภาษาไทย")]
 
 
 def test_the_footer_follows_a_change_at_once(client, django_capture_on_commit_callbacks):

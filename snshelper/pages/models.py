@@ -81,9 +81,13 @@ class PageVersion(models.Model):
         language = (language or get_language() or "th")[:2]
         return language if language in LANGUAGES and getattr(self, f"body_{language}") else "th"
 
+    def title_in(self, language: str | None = None) -> str:
+        """The title in the language the text is read in (a title alone does not switch language)."""
+        return getattr(self, f"title_{self.language(language)}") or self.title_th
+
     @property
     def title(self) -> str:
-        return getattr(self, f"title_{self.language()}") or self.title_th
+        return self.title_in()
 
     @property
     def body(self) -> str:

@@ -22,7 +22,8 @@ def _footer_key(language: str) -> str:
 
 
 def footer_links(language: str | None = None) -> list[FooterLink]:
-    """The published pages linked from the footer, in order, titled in ``language`` (else Thai).
+    """The published pages linked from the footer, in order, titled in ``language`` when they are
+    written in it (else in Thai).
     Cached: every page of the site shows them."""
     language = (language or get_language() or "th")[:2]
     links = cache.get(_footer_key(language))
@@ -30,10 +31,7 @@ def footer_links(language: str | None = None) -> list[FooterLink]:
         pages = Page.objects.filter(is_published=True, in_footer=True, current__isnull=False).select_related(
             "current"
         )
-        links = [
-            FooterLink(page.slug, getattr(page.current, f"title_{language}", "") or page.current.title_th)
-            for page in pages
-        ]
+        links = [FooterLink(page.slug, page.current.title_in(language)) for page in pages]
         cache.set(_footer_key(language), links, FOOTER_CACHE_SECONDS)
     return links
 
