@@ -45,7 +45,7 @@ def test_the_site_is_open_until_maintenance_is_switched_on(client):
 
 
 def test_visitors_get_the_message_in_their_language_with_503_and_retry_after(client, closed):
-    for path in ("/", "/services/", "/accounts/signup/", "/privacy/", "/pages/terms/"):
+    for path in ("/", "/services/", "/accounts/signup/", "/updates/", "/pages/terms/"):
         response = client.get(path)
         assert response.status_code == 503, path
         assert response["Retry-After"] == str(2 * 3600), path
@@ -57,6 +57,9 @@ def test_visitors_get_the_message_in_their_language_with_503_and_retry_after(cli
     client.post("/i18n/setlang/", {"language": "ko", "next": "/"})
     assert THAI in client.get("/").content.decode()  # no Korean message: Thai
     assert client.post("/accounts/signup/", {"email": "new@example.test"}).status_code == 503
+    # The privacy policy and the cookie choice (the closed page's banner) stay open.
+    assert client.get("/privacy/").status_code == 200
+    assert client.post("/privacy/cookies/choice/", {"choice": "accept", "next": "/"}).status_code == 302
 
 
 def test_signed_in_members_get_the_message_and_the_apis_answer_an_error(client, member, closed):

@@ -1,6 +1,7 @@
 """Maintenance mode at the door: while it is on, members and visitors get the maintenance page
 (HTTP 503 with ``Retry-After``; ``{"error": ...}`` on the APIs), and signed-in staff pass, as do
-the sign-in pages (so staff can sign in), the health check and the language switch. The job
+the sign-in pages (so staff can sign in), the health check, the language switch and the privacy
+policy with its cookie choice (the closed page's cookie banner needs them). The job
 queue does not go through here: the worker keeps forwarding orders and syncing providers.
 
 It stands early in ``settings.MIDDLEWARE``, just after sign-in is read (it must know who is
@@ -26,6 +27,8 @@ OPEN_PATHS = (
     "/accounts/2fa/authenticate/",
     "/accounts/logout/",
     "/i18n/setlang/",
+    # The privacy policy and the cookie choice: the closed page's cookie banner links and posts there.
+    "/privacy/",
 )
 API_PATHS = ("/api/v1/", "/api/v2")
 
@@ -60,7 +63,12 @@ def closed(request: HttpRequest, state: Maintenance) -> HttpResponse:
         response = JsonResponse({"error": api_error(state)}, status=503)
     else:
         overdue = state.ends_at is not None and state.ends_at <= clock.now()
-        context = {"state": state, "message": state.message(), "overdue": overdue, "maintenance_page": True}
+        context = {
+            "state": state,
+            "message": state.message(),
+            "overdue": overdue,
+            "no_maintenance_banner": True,
+        }
         response = render(request, "maintenance/closed.html", context, status=503)
     response["Retry-After"] = str(retry_after(state))
     response["Cache-Control"] = "no-store"

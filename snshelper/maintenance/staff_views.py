@@ -66,7 +66,7 @@ def switch(request):
     return render(
         request,
         "maintenance/staff/switch.html",
-        {"state": state, "form": form, "history": selectors.history()},
+        {"state": state, "form": form, "history": selectors.history(), "no_maintenance_banner": True},
     )
 
 
