@@ -8,7 +8,8 @@ import re
 import pytest
 
 from snshelper.accounts.models import Member
-from snshelper.pages import markup, services
+from snshelper.demo.pages import load_demo_pages
+from snshelper.pages import markup, selectors, services
 from snshelper.pages.models import Page, TermsAcceptance
 from snshelper.privacy import registry
 from snshelper.privacy_rights.withdrawal import services as withdrawal
@@ -292,3 +293,12 @@ def test_the_accepted_version_is_declared_personal_data_handled_by_export_withdr
     assert "pages.TermsAcceptance" in withdrawal.kept_document(member, now=version.created_at)["records"]
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "terms of service version accepted" in client.get("/privacy/").content.decode().lower()
+
+
+def test_the_demo_has_terms_an_faq_and_a_guide_in_three_languages_loaded_once(client):
+    assert load_demo_pages(by=None) == 3
+    assert load_demo_pages(by=None) == 0
+    for page in Page.objects.select_related("current"):
+        assert page.is_published and all(getattr(page.current, f"body_{lang}") for lang in ("th", "en", "ko"))
+        assert client.get(f"/pages/{page.slug}/").status_code == 200
+    assert selectors.published_terms().page.slug == "terms"

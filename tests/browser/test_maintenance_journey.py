@@ -53,7 +53,8 @@ def test_an_administrator_closes_the_site_visitors_see_why_and_staff_keep_workin
     end = timezone.localtime(clock.now() + timedelta(hours=2)).replace(second=0, microsecond=0)
     office.get_by_label("Expected end (Bangkok time)").fill(end.strftime("%Y-%m-%dT%H:%M"))
     office.get_by_test_id("switch-on").click()
-    office.get_by_test_id("maintenance-state").filter(has_text="The site is closed for maintenance").wait_for()
+    state = office.get_by_test_id("maintenance-state")
+    state.filter(has_text="The site is closed for maintenance").wait_for()
     desk.shot("switched-on")
 
     # A visitor on a phone: the message, in Thai then in English, with HTTP 503 and Retry-After.
