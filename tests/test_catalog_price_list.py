@@ -35,6 +35,8 @@ def _services(make_service, count: int, **fields) -> list[Service]:
 
 
 def _queries(client, path: str) -> int:
+    """Queries of one request, the site-wide caches (footer, maintenance state) warm."""
+    client.get(path)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(path).status_code == 200
     return len(queries)

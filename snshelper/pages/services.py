@@ -123,7 +123,7 @@ def edit_page(
     earlier ones stay as they were (the terms a member accepted)."""
     texts = _texts(locals())
     _check(kind=kind, texts=texts)
-    page = Page.objects.select_for_update().select_related("current").get(pk=page.pk)
+    page = Page.objects.select_for_update().get(pk=page.pk)
     page.slug, page.kind, page.sort_order = slug, kind, sort_order
     page.in_footer, page.is_published = in_footer, is_published
     _save(page)
