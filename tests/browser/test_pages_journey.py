@@ -8,6 +8,7 @@ import pytest
 from snshelper.accounts.models import Member
 from snshelper.pages.models import TermsAcceptance
 from tests.browser.conftest import Journey
+from tests.browser.test_csp_journey import Watched
 from tests.conftest import PASSWORD, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -120,7 +121,8 @@ def test_marketing_writes_the_terms_and_a_visitor_reads_them_and_signs_up_accept
     context.close()
 
     # A visitor on a phone: the footer leads to both pages, in Thai, then in English.
-    page = journey.page
+    watched = Watched(journey)
+    page = watched.page
     page.goto("/")
     page.get_by_test_id("cookie-accept").click()
     footer = page.locator(".site-footer")
@@ -162,3 +164,4 @@ def test_marketing_writes_the_terms_and_a_visitor_reads_them_and_signs_up_accept
     accepted = TermsAcceptance.objects.get(member__email="malee@example.test")
     assert accepted.version_number == 1 and accepted.version.page.slug == "terms"
     assert journey.foreign_requests() == []
+    assert watched.csp_violations() == []
