@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "snshelper.core",
     "snshelper.privacy",
     "snshelper.accounts",
+    # Before staff: the roles (synced after migrate) name their permissions.
+    "snshelper.pages",
+    "snshelper.maintenance",
     "snshelper.web",
     "snshelper.catalog",
     "snshelper.wallet",
@@ -93,6 +96,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # As early as it can be: it must know who is signed in (staff pass), and a closed site does
+    # nothing more than read the state.
+    "snshelper.maintenance.middleware.MaintenanceMiddleware",
     "snshelper.privacy.cookies.CookieChoiceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -117,6 +123,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "snshelper.web.context_processors.site",
+                "snshelper.pages.context_processors.footer",
+                "snshelper.maintenance.context_processors.maintenance",
                 "snshelper.privacy_rights.policy.context_processors.policy_notice",
                 "snshelper.notifications.context_processors.unread",
                 "snshelper.privacy.cookies.cookie_context",
@@ -198,6 +206,12 @@ CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
 CLAMD_HOST = env.str("CLAMD_HOST", default="")
 CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
 CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=15.0)  # seconds, for connecting and for the verdict
+
+# --- Maintenance mode -------------------------------------------------------------------------
+# The state lives in the database (manage.py maintenance on|off, or the back office); every web
+# process reads it at most once per this many seconds. Retry-After when no end is given (or it passed).
+MAINTENANCE_CACHE_SECONDS = env.int("MAINTENANCE_CACHE_SECONDS", default=5)
+MAINTENANCE_RETRY_AFTER = env.int("MAINTENANCE_RETRY_AFTER", default=300)
 
 # --- Members and sign-in ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.Member"

@@ -34,6 +34,8 @@ from snshelper.orders.models import (
     SubscriptionPost,
     SubscriptionTransition,
 )
+from snshelper.pages import selectors as page_selectors
+from snshelper.pages import services as page_services
 from snshelper.privacy import registry
 from snshelper.privacy.models import (
     BreachIncident,
@@ -179,6 +181,13 @@ def populate(member, tag: str, service, officer) -> dict:
         open_work_summary=f"Hand-over {tag}",
         responsibility_statement=f"Responsibility {tag}",
     )
+    # The version of the terms of service the member accepted at sign-up (issue 18).
+    terms = page_selectors.published_terms() or (
+        page_services.create_page(
+            slug="terms", kind="terms", title_th="ข้อตกลง", body_th="ข้อตกลงการใช้บริการ", is_published=True
+        ).current
+    )
+    page_services.record_terms_acceptance(member=member, version=terms)
     return {
         "name": f"Name {tag}",
         "email": member.email,

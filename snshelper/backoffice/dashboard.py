@@ -65,6 +65,8 @@ LINKS: list[tuple[str, str]] = [
     ("privacy_staff:breaches:list", _("Breach register")),
     ("staff:reveals", _("Reveal log")),
     ("announcements_staff:list", _("Announcements")),
+    ("pages_staff:list", _("Site pages")),
+    ("maintenance_staff:switch", _("Maintenance mode")),
     ("staff:people", _("Staff records")),
     ("admin:index", _("Back office")),
     ("staff:pledge", _("The security pledge")),

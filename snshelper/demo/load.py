@@ -17,6 +17,7 @@ from snshelper.accounts import services as account_services
 from snshelper.core import clock, encryption
 from snshelper.demo.catalogue import load_demo_catalog
 from snshelper.demo.orders import load_demo_orders
+from snshelper.demo.pages import load_demo_pages
 from snshelper.demo.privacy_requests import load_demo_privacy
 from snshelper.demo.provider import load_demo_provider
 from snshelper.demo.support import load_demo_support
@@ -85,6 +86,7 @@ def load_demo() -> list[DemoAccount]:
     _pending_top_ups(member)
     load_demo_privacy(member)
     load_demo_support(member, account_selectors.member_by_email("support@demo.test"))
+    load_demo_pages(by=marketing)
     if not Announcement.objects.exists():
         Announcement.objects.create(
             title_th="ยินดีต้อนรับสู่ SNS Helper",

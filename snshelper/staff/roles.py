@@ -28,6 +28,10 @@ ROLES: dict[str, set[str]] = {
         "web.view_announcement",
         "web.add_announcement",
         "web.change_announcement",
+        # Terms of service, FAQ and guides (issue 18).
+        "pages.view_page",
+        "pages.add_page",
+        "pages.change_page",
     },
     FINANCE: {
         "staff.approve_topups",
@@ -56,5 +60,8 @@ ROLES: dict[str, set[str]] = {
         "web.add_announcement",
         "web.change_announcement",
         "web.delete_announcement",
+        "pages.view_page",
+        "pages.add_page",
+        "pages.change_page",
     },
 }

@@ -126,6 +126,8 @@ DELETE: tuple[str, ...] = (
     "support.Attachment",
     "support.Message",
     "support.Consultation",
+    # The terms accepted at sign-up: copied to the kept document first (rule "contract").
+    "pages.TermsAcceptance",
 )
 
 
