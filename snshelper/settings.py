@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so it sees every response: a cookie not declared in privacy.cookies never leaves (P13).
+    "snshelper.privacy.cookies.DeclaredCookiesOnlyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "snshelper.core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
