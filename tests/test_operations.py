@@ -84,6 +84,9 @@ def _production_env(tmp_path) -> dict:
         DJANGO_ALLOWED_HOSTS="snshelper.example.test",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         SNSHELPER_VAR_DIR=str(tmp_path),
+        CLAMD_SOCKET="/run/clamav/clamd.ctl",
+        PRIVACY_OFFICER_NAME="Khun Somsri Privacy",
+        PRIVACY_OFFICER_EMAIL="dpo@snshelper.example.test",
     )
 
 
@@ -106,6 +109,32 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
     del env["FIELD_ENCRYPTION_KEYS"]
     result = _django("pass", tmp_path, **env)
     assert result.returncode != 0 and "FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("missing", "named"),
+    [
+        (("CLAMD_SOCKET",), "CLAMAV_DISABLED=1"),
+        (("PRIVACY_OFFICER_NAME",), "PRIVACY_OFFICER_NAME"),
+        (("PRIVACY_OFFICER_EMAIL",), "PRIVACY_OFFICER_EMAIL"),
+    ],
+)
+def test_production_refuses_to_start_without_a_virus_scanner_or_the_privacy_officer(tmp_path, missing, named):
+    env = _production_env(tmp_path)
+    for name in missing:
+        del env[name]
+    result = _django("pass", tmp_path, **env)
+    assert result.returncode != 0 and "ImproperlyConfigured" in result.stderr and named in result.stderr
+
+
+def test_production_scanning_elsewhere_is_an_explicit_logged_choice(tmp_path):
+    env = _production_env(tmp_path)
+    del env["CLAMD_SOCKET"]
+    result = _django("print('started')", tmp_path, CLAMAV_DISABLED="1", **env)
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout and "CLAMAV_DISABLED=1: uploads are not scanned" in result.stderr
+    with_scanner = _django("print('started')", tmp_path, **_production_env(tmp_path))
+    assert with_scanner.returncode == 0 and "CLAMAV_DISABLED" not in with_scanner.stderr
 
 
 @pytest.mark.django_db

@@ -15,8 +15,15 @@ from snshelper.core import clock as clock_module
 from snshelper.notifications import services as notices
 from snshelper.notifications.models import Notification
 from snshelper.privacy import restrictions
-from snshelper.privacy.models import CorrectionNotice, DataSubjectRequest, Disclosure, RefusalGround
-from snshelper.privacy_rights import disclosures
+from snshelper.privacy.models import (
+    CorrectionNotice,
+    DataSubjectRequest,
+    DeadlineAlert,
+    Disclosure,
+    RefusalGround,
+)
+from snshelper.privacy_rights import disclosures, tasks
+from snshelper.privacy_rights.desk import alerts
 from snshelper.privacy_rights.requests import identity, inquiries
 from snshelper.privacy_rights.requests import services as requests
 from snshelper.wallet import services as wallet_services
@@ -499,6 +506,55 @@ def test_p8_questions_reach_the_officer_desk_with_a_due_date_and_the_member_read
     notice = Notification.objects.get(member=member)
     assert (notice.kind, notice.required) == ("privacy_inquiry_answered", True)
     assert "We never send marketing mail" in client.get("/notifications/").content.decode()
+
+
+def test_p8_requests_nearing_their_deadline_alert_the_officer_on_day_7_and_day_9_once_each(
+    client, member, officer, clock, settings, monkeypatch
+):
+    staff = officer[0]
+    staff.language = "en"  # the officer reads the alerts in the language of their account
+    staff.save()
+    settings.PRIVACY_OFFICER_EMAIL = staff.email
+    received = clock.now()
+    data_request = requests.request_suspension(member=member, details="Stop the optional processing.")
+    question = inquiries.ask(member=member, kind="question", subject="My slips", body="How long?")
+    early = inquiries.ask(member=member, kind="question", subject="Answered soon", body="?")
+    inquiries.answer(inquiry=early, by=officer[0], text="Here.")
+    mail.outbox.clear()
+
+    def officer_mail():
+        return [m for m in mail.outbox if m.to == [staff.email]]
+
+    clock.travel_to(received + timedelta(days=7) - timedelta(minutes=1))
+    tasks.alert_deadlines()  # the periodic job
+    assert officer_mail() == [] and not DeadlineAlert.objects.exists()
+
+    clock.travel_to(received + timedelta(days=7, minutes=1))
+    tasks.alert_deadlines()
+    [day_7] = officer_mail()
+    assert f"Request #{data_request.pk} " in day_7.body and f"Question #{question.pk} " in day_7.body
+    assert f"Question #{early.pk} " not in day_7.body and member.email not in day_7.body  # no data
+    assert set(DeadlineAlert.objects.values_list("day", flat=True)) == {7}
+    tasks.alert_deadlines()
+    assert len(officer_mail()) == 1  # once each
+    sign_in(client, staff.email, totp_secret=officer[1])
+    desk = client.get("/staff/privacy/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    alerts_html = re.search(r'data-testid="deadline-alerts".*?</section>', desk, re.S).group(0)
+    assert f"#{data_request.pk}" in alerts_html and "My slips" in alerts_html and "3 days left" in alerts_html
+
+    requests.carry_out(request=data_request, by=staff, answer="Stopped.")  # answered: no more alerts
+    clock.travel_to(received + timedelta(days=9, minutes=1))
+    sent = monkeypatch.context()
+    with sent as patched:  # the mail server is down: the next run tries again
+        patched.setattr(alerts.EmailMessage, "send", lambda self: (_ for _ in ()).throw(OSError("down")))
+        tasks.alert_deadlines()
+    assert len(officer_mail()) == 1
+    tasks.alert_deadlines()
+    [_day_7, day_9] = officer_mail()
+    assert f"Question #{question.pk} " in day_9.body and "Request #" not in day_9.body
+    tasks.alert_deadlines()
+    assert len(officer_mail()) == 2
+    assert sorted(DeadlineAlert.objects.values_list("day", flat=True)) == [7, 7, 9]
 
 
 def test_p8_an_inquiry_needs_a_kind_a_subject_and_a_message(member):

@@ -80,6 +80,7 @@ RECIPIENTS: list[Recipient] = [
             "snshelper.notifications.channels",
             "snshelper.privacy_rights.requests.mail",
             "snshelper.privacy_rights.disclosures",
+            "snshelper.privacy_rights.desk.alerts",  # to the privacy officer: request numbers only
         ),
         setting="EMAIL_HOST",
         detail=_mail_host,

@@ -6,6 +6,7 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from snshelper.privacy.models import BreachIncident, DataExport, PolicyVersion
 from snshelper.privacy_rights.breaches import services as breaches
+from snshelper.privacy_rights.desk import alerts
 from snshelper.privacy_rights.export import services as export
 from snshelper.privacy_rights.policy import versions
 
@@ -54,3 +55,13 @@ def mail_breach_notices(incident_id: int):
 def mail_unsent_breach_notices():
     """What a lost or failed job left unsent, for incidents still open."""
     breaches.mail_unsent_notices()
+
+
+# --- Deadline alerts (P8, P9) -------------------------------------------------------------------
+
+
+@db_periodic_task(crontab(minute="5"))
+@HUEY.lock_task("privacy-deadline-alerts")
+def alert_deadlines():
+    """Each hour: requests and questions on day 7 or 9 of their 10 alert the officer, once each."""
+    alerts.make_alerts()
