@@ -137,6 +137,38 @@ def test_production_scanning_elsewhere_is_an_explicit_logged_choice(tmp_path):
     assert with_scanner.returncode == 0 and "CLAMAV_DISABLED" not in with_scanner.stderr
 
 
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="runs on its own SQLite file; the in-process tests cover PostgreSQL",
+)
+def test_a_setting_the_published_policy_does_not_promise_stops_check_and_the_server(tmp_path):
+    """P19: the policy is what runs. Version 1 promises login records for 6 months; started with
+    3, `manage.py check` fails naming the setting and `serve` does not start; with 6 it passes."""
+    env = {**_clean_env(), "SNSHELPER_VAR_DIR": str(tmp_path)}
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    publish = "from snshelper.privacy_rights.policy import versions; versions.ensure_initial_version()"
+    assert _django(publish, tmp_path).returncode == 0
+    changed = {**env, "RETENTION_LOGIN_RECORDS_MONTHS": "3"}
+    check = subprocess.run(
+        [*manage, "check"], cwd=ROOT, env=changed, capture_output=True, text=True, timeout=120
+    )
+    assert check.returncode != 0
+    assert (
+        'settings.RETENTION_MONTHS["login_records"] is 3' in check.stderr and "privacy.E001" in check.stderr
+    )
+    serve = subprocess.run(
+        [*manage, "serve", "--port", str(_free_port())],
+        cwd=ROOT,
+        env=changed,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert serve.returncode != 0 and "privacy.E001" in serve.stderr  # the server did not start
+    assert subprocess.run([*manage, "check"], cwd=ROOT, env=env, timeout=120).returncode == 0
+
+
 @pytest.mark.django_db
 def test_healthz_reports_database_and_queue(client):
     response = client.get("/healthz")
