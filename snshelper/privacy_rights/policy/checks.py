@@ -7,7 +7,6 @@ settings of an announced version that is not in force yet start with a warning.
 
 from django.core import checks
 from django.db import DatabaseError
-from django.utils import formats, timezone
 
 from snshelper.core import clock
 from snshelper.privacy.models import PolicyVersion
@@ -32,10 +31,6 @@ def _versions() -> list[PolicyVersion] | None:
         return None
 
 
-def _date(version: PolicyVersion) -> str:
-    return formats.date_format(timezone.localtime(version.effective_at), "Y-m-d")
-
-
 @checks.register("privacy")
 def policy_is_what_runs(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     published = _versions()
@@ -53,25 +48,20 @@ def policy_is_what_runs(app_configs=None, **kwargs) -> list[checks.CheckMessage]
             )
         ]
     running = facts.running()
-    in_force = published[0] if published[0].effective_at <= clock.now() else None
+    in_force = published[0] if published[0].effective_at <= clock.now() and published[0].facts else None
     if in_force is not None and not facts.differences(in_force.facts, running):
         return []
-    for version in published:
-        if version is not in_force and not facts.differences(version.facts, running):
-            return (
-                [
-                    checks.Warning(
-                        f"{difference.named} follows policy version {version.number}, which takes effect "
-                        f"on {_date(version)}; until then version {in_force.number} says "
-                        f"{difference.published!r}.",
-                        hint="Apply these settings when the new version takes effect.",
-                        id="privacy.W001",
-                    )
-                    for difference in facts.differences(in_force.facts, running)
-                ]
-                if in_force is not None
-                else []
+    announced = [v for v in published if v is not in_force and v.effective_at > clock.now()]
+    if any(not facts.differences(version.facts, running) for version in announced):
+        return [  # the settings of an announced version, run before it takes effect
+            checks.Warning(
+                f"{difference.named} follows a policy version not in force yet; until it takes "
+                f"effect, version {in_force.number} says {difference.published!r}.",
+                hint="Keep the settings of the version in force until the new one takes effect.",
+                id="privacy.W001",
             )
+            for difference in (facts.differences(in_force.facts, running) if in_force else [])
+        ]
     compared = in_force or latest
     where = "in force" if compared is in_force else "announced"
     return [
