@@ -534,7 +534,7 @@ def _rights(facts: Facts) -> Section:
             Paragraph(
                 _(
                     "You can resume the processing at any time from your account; orders that "
-                    "waited then go ahead."
+                    "waited then go ahead within the hour."
                 )
             ),
             Bullets(
