@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 
 from snshelper.core import clock
 from snshelper.notifications.models import DeliveryStatus, Notification
-from snshelper.privacy import registry
+from snshelper.privacy import recipients, registry
 from snshelper.privacy.cookies import declared_cookies
 from snshelper.privacy.models import DataSubjectRequest, PolicyChangeNotice, PolicyVersion
 from snshelper.privacy.registry import Category, Purpose
@@ -280,6 +280,27 @@ def test_policy_cookie_section_lists_every_declared_cookie(client):
             row = _row(cookies, cookie.name)
             assert escape(str(cookie.purpose)) in row and escape(str(cookie.lifetime)) in row
     assert len(re.findall(r"<tr data-key=", cookies)) == len(declared_cookies())
+
+
+def test_p7_the_policy_names_every_recipient_in_force_with_items_purpose_and_ground(client, settings):
+    def section(language):
+        html = _page(client, language)
+        return re.search(r'<section id="third-parties".*?</section>', html, re.S).group(0)
+
+    for language in LANGUAGES:
+        found = section(language)
+        with translation.override(language):
+            for recipient in recipients.in_force():
+                row = _row(found, recipient.key)
+                for text in (recipient.name, recipient.items, recipient.purpose, recipient.ground):
+                    assert escape(str(text)) in row, (language, recipient.key)
+    assert {"providers", "mail"} <= {r.key for r in recipients.in_force()}
+    assert 'data-key="line"' not in section("en")  # no LINE token: nothing goes to LINE
+    settings.LINE_CHANNEL_ACCESS_TOKEN = "token"  # switched on: named once a version promises it
+    assert 'data-key="line"' not in section("en")
+    _publish(effective_at=clock.now() + timedelta(days=settings.POLICY_NOTICE_DAYS, hours=1))
+    clock.travel_to(clock.now() + timedelta(days=settings.POLICY_NOTICE_DAYS, hours=2))
+    assert "LY Corporation" in _row(section("en"), "line")
 
 
 def test_policy_page_has_a_table_of_contents_and_the_refusal_grounds(client):

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from snshelper.accounts.models import Member
+from snshelper.accounts import selectors as account_selectors
 from snshelper.core.errors import DomainError
 from snshelper.privacy_rights.policy import versions
 
@@ -52,8 +52,8 @@ class Command(BaseCommand):
             if not differences:
                 self.stdout.write("The settings are those of the latest version.")
             return
-        officer = Member.objects.filter(email__iexact=by or "", is_active=True).first()
-        if officer is None or not officer.has_perm(PERMISSION):
+        officer = account_selectors.member_by_email(by or "")
+        if officer is None or not officer.is_active or not officer.has_perm(PERMISSION):
             raise CommandError("--by must be the email address of a privacy officer's account.")
         if effective_on is None:
             raise CommandError(
