@@ -5,6 +5,7 @@ stay readable (P19)."""
 import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.core.management.base import SystemCheckError
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from snshelper.core import clock
 from snshelper.notifications.models import DeliveryStatus, Notification
@@ -301,6 +303,22 @@ def test_p7_the_policy_names_every_recipient_in_force_with_items_purpose_and_gro
     _publish(effective_at=clock.now() + timedelta(days=settings.POLICY_NOTICE_DAYS, hours=1))
     clock.travel_to(clock.now() + timedelta(days=settings.POLICY_NOTICE_DAYS, hours=2))
     assert "LY Corporation" in _row(section("en"), "line")
+
+
+def test_the_seeds_sections_are_in_the_policy_in_every_language():
+    """The seed's officer table, its "security devices" for encrypted transmission and its
+    instructions to accept, refuse, see and delete cookies (for today's browsers), in th/en/ko."""
+    seed = Path(policy.__file__).with_name("privacy-policy-th.txt").read_text(encoding="utf-8")
+    assert "อุปกรณ์รักษาความปลอดภัย" in seed and "ตารางข้อมูลบุคคลที่รับผิดชอบ" in seed
+    texts = {language: policy.render_text(language) for language in LANGUAGES}
+    assert "อุปกรณ์รักษาความปลอดภัย" in texts["th"] and "ผู้จัดการข้อมูลส่วนบุคคลและบุคคลที่รับผิดชอบ" in texts["th"]
+    assert "security devices" in texts["en"] and "보안장치" in texts["ko"]
+    for language, text in texts.items():
+        with translation.override(language):
+            assert _("The privacy officer and the person in charge") in text, language
+        for browser in ("Chrome", "Safari", "Edge", "Firefox"):
+            assert browser in text, (language, browser)
+    assert "Internet Explorer" not in texts["en"]
 
 
 def test_policy_page_has_a_table_of_contents_and_the_refusal_grounds(client):
