@@ -13,6 +13,7 @@ from pathlib import Path
 import environ
 from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -87,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so it sees every response: a cookie not declared in privacy.cookies never leaves (P13).
+    "snshelper.privacy.cookies.DeclaredCookiesOnlyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "snshelper.core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -450,6 +453,26 @@ PRIVACY_EXPORT_DAYS = env.int("PRIVACY_EXPORT_DAYS", default=7)  # a "view" expo
 POLICY_NOTICE_DAYS = env.int("POLICY_NOTICE_DAYS", default=7)
 # Keys the hashes that match a new sign-up with a withdrawn member (never the clear data).
 PRIVACY_MATCH_KEY = env.str("PRIVACY_MATCH_KEY", default="") or f"match:{SECRET_KEY}"
+
+# --- Privacy promises with no way around them (issue 15) ---------------------------------------
+# Production does not start without a virus scanner (P15) or a real privacy officer (P8): the
+# defaults above are placeholders. An operator who scans uploads elsewhere says so with
+# CLAMAV_DISABLED=1, which every process logs when it starts.
+CLAMAV_DISABLED = env.bool("CLAMAV_DISABLED", default=False)
+if PRODUCTION:
+    if not (CLAMD_SOCKET or CLAMD_HOST or CLAMAV_DISABLED):
+        raise ImproperlyConfigured(
+            "Set CLAMD_SOCKET or CLAMD_HOST (ClamAV scans every upload), or CLAMAV_DISABLED=1 if "
+            "uploads are scanned elsewhere."
+        )
+    for _name in ("PRIVACY_OFFICER_NAME", "PRIVACY_OFFICER_EMAIL"):
+        if not env.str(_name, default="").strip():
+            raise ImproperlyConfigured(f"Set {_name}: the privacy policy names the privacy officer.")
+    if "@" not in PRIVACY_OFFICER_EMAIL:
+        raise ImproperlyConfigured("PRIVACY_OFFICER_EMAIL must be an email address.")
+# The privacy officer is alerted (desk and mail) on these days after a request or question is
+# received, when it is still unanswered (answers are due within PRIVACY_ANSWER_DAYS).
+PRIVACY_DEADLINE_ALERT_DAYS = [7, 9]
 
 CSRF_FAILURE_VIEW = "snshelper.web.errors.csrf_failure"
 

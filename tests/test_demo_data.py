@@ -3,12 +3,16 @@
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 from snshelper.catalog.models import Category, Platform, Service
 from snshelper.catalog.platforms import DEFAULT_PLATFORMS
 from snshelper.demo.catalogue import DEMO_CATALOG, load_demo_catalog
 from snshelper.demo.orders import DEMO_ORDERS, load_demo_orders
+from snshelper.demo.privacy_requests import DEMO_OFFICER, publish_demo_policy
 from snshelper.orders.models import Order, OrderTransition, Status
+from snshelper.privacy.models import PolicyVersion
+from snshelper.privacy_rights.policy import checks
 from snshelper.staff import roles
 from snshelper.wallet import ledger, selectors
 from snshelper.wallet.models import LedgerTransaction
@@ -166,3 +170,17 @@ def test_the_demo_provider_takes_an_order_from_pending_to_its_end(member, monkey
     order.refresh_from_db()
     assert order.status in (Status.COMPLETED, Status.PARTIAL, Status.CANCELED)
     assert order.transitions.count() >= 2
+
+
+def test_the_demo_publishes_the_policy_its_settings_make_so_the_server_starts(make_staff, settings):
+    officer, _secret = make_staff(roles.PRIVACY_OFFICER, email=DEMO_OFFICER)
+    publish_demo_policy()
+    publish_demo_policy()
+    assert PolicyVersion.objects.count() == 1 and checks.policy_is_what_runs() == []
+    settings.RETENTION_MONTHS = {**settings.RETENTION_MONTHS, "login_records": 12}
+    assert [m.id for m in checks.policy_is_what_runs()] == ["privacy.E001"]
+    publish_demo_policy()  # loaded again with new settings: announced, with reasons, by the officer
+    version = PolicyVersion.objects.get(number=2)
+    assert version.published_by == officer and all(version.reasons.values())
+    assert version.facts['RETENTION_MONTHS["login_records"]'] == 12
+    call_command("check")  # passes (a warning until it takes effect)

@@ -84,6 +84,9 @@ def _production_env(tmp_path) -> dict:
         DJANGO_ALLOWED_HOSTS="snshelper.example.test",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         SNSHELPER_VAR_DIR=str(tmp_path),
+        CLAMD_SOCKET="/run/clamav/clamd.ctl",
+        PRIVACY_OFFICER_NAME="Khun Somsri Privacy",
+        PRIVACY_OFFICER_EMAIL="dpo@snshelper.example.test",
     )
 
 
@@ -106,6 +109,64 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
     del env["FIELD_ENCRYPTION_KEYS"]
     result = _django("pass", tmp_path, **env)
     assert result.returncode != 0 and "FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("missing", "named"),
+    [
+        (("CLAMD_SOCKET",), "CLAMAV_DISABLED=1"),
+        (("PRIVACY_OFFICER_NAME",), "PRIVACY_OFFICER_NAME"),
+        (("PRIVACY_OFFICER_EMAIL",), "PRIVACY_OFFICER_EMAIL"),
+    ],
+)
+def test_production_refuses_to_start_without_a_virus_scanner_or_the_privacy_officer(tmp_path, missing, named):
+    env = _production_env(tmp_path)
+    for name in missing:
+        del env[name]
+    result = _django("pass", tmp_path, **env)
+    assert result.returncode != 0 and "ImproperlyConfigured" in result.stderr and named in result.stderr
+
+
+def test_production_scanning_elsewhere_is_an_explicit_logged_choice(tmp_path):
+    env = _production_env(tmp_path)
+    del env["CLAMD_SOCKET"]
+    result = _django("print('started')", tmp_path, CLAMAV_DISABLED="1", **env)
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout and "CLAMAV_DISABLED=1: uploads are not scanned" in result.stderr
+    with_scanner = _django("print('started')", tmp_path, **_production_env(tmp_path))
+    assert with_scanner.returncode == 0 and "CLAMAV_DISABLED" not in with_scanner.stderr
+
+
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="runs on its own SQLite file; the in-process tests cover PostgreSQL",
+)
+def test_a_setting_the_published_policy_does_not_promise_stops_check_and_the_server(tmp_path):
+    """P19: the policy is what runs. Version 1 promises login records for 6 months; started with
+    3, `manage.py check` fails naming the setting and `serve` does not start; with 6 it passes."""
+    env = {**_clean_env(), "SNSHELPER_VAR_DIR": str(tmp_path)}
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    publish = "from snshelper.privacy_rights.policy import versions; versions.ensure_initial_version()"
+    assert _django(publish, tmp_path).returncode == 0
+    changed = {**env, "RETENTION_LOGIN_RECORDS_MONTHS": "3"}
+    check = subprocess.run(
+        [*manage, "check"], cwd=ROOT, env=changed, capture_output=True, text=True, timeout=120
+    )
+    assert check.returncode != 0
+    assert (
+        'settings.RETENTION_MONTHS["login_records"] is 3' in check.stderr and "privacy.E001" in check.stderr
+    )
+    serve = subprocess.run(
+        [*manage, "serve", "--port", str(_free_port())],
+        cwd=ROOT,
+        env=changed,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert serve.returncode != 0 and "privacy.E001" in serve.stderr  # the server did not start
+    assert subprocess.run([*manage, "check"], cwd=ROOT, env=env, timeout=120).returncode == 0
 
 
 @pytest.mark.django_db

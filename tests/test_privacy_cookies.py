@@ -1,16 +1,22 @@
 """P13: cookies only for the language and the "don't show this popup" choice (besides signing in,
 forms and the choice itself); refusing them limits the service and is honoured everywhere."""
 
+import logging
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Max
+from django.urls import include
+from django.urls import path as route
 from django.utils import translation
 
 from snshelper.accounts.models import Member
 from snshelper.privacy.cookies import CHOICE_COOKIE_NAME, declared_cookies
 from snshelper.privacy.models import CookieChoice, PolicyVersion
+from snshelper.staff import access, roles
+from snshelper.support import views as support_views
 from snshelper.web.models import Announcement
 from tests.conftest import PASSWORD, sign_in
 
@@ -229,3 +235,73 @@ def test_p13_choice_endpoint_rejects_nonsense_and_foreign_redirects(client):
     response = _choose(client, "accept", next_url="https://evil.example/")
     assert response["Location"] == "/privacy/cookies/"
     assert client.get("/privacy/cookies/choice/").status_code == 405
+
+
+# --- The guard at the response: no cookie but the declared ones leaves us -------------------------
+
+REFUSED = "Refused an undeclared cookie"
+
+
+def _consultations_with_a_tracker(request):
+    """/support/ as a careless change would make it: the real page, plus a cookie nobody declared."""
+    response = support_views.consultations(request)
+    response.set_cookie("support_tracker", "abc123", max_age=3600)
+    return response
+
+
+urlpatterns = [
+    route("support/", _consultations_with_a_tracker),
+    route("", include("snshelper.urls")),
+]
+
+
+def test_p13_an_undeclared_cookie_set_on_support_is_stripped_and_logged(client, member, settings, caplog):
+    settings.ROOT_URLCONF = __name__
+    sign_in(client, member.email)
+    with caplog.at_level(logging.WARNING, logger="snshelper.security"):
+        response = client.get("/support/")
+    assert response.status_code == 200
+    assert "support_tracker" not in response.cookies and "support_tracker" not in client.cookies
+    [record] = [r for r in caplog.records if REFUSED in r.getMessage()]
+    assert "'support_tracker'" in record.getMessage() and "GET /support/" in record.getMessage()
+    assert record.levelname == "WARNING"
+
+
+def test_p13_the_guard_lets_declared_cookies_and_deletions_through(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="snshelper.security"):
+        response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        assert response.cookies[LANGUAGE].value == "en"
+        response = _choose(client, "refuse")
+        assert response.cookies[LANGUAGE]["max-age"] == 0  # deleted, as the refusal asks
+    assert not [r for r in caplog.records if REFUSED in r.getMessage()]
+
+
+def _routes():
+    """Every URL of the tree (route, name), as the staff matrix walks it, with a sample path."""
+    return [(access.sample_path(url.route), url.name) for url in access.all_urls()]
+
+
+@pytest.mark.parametrize("principal", ["anonymous", "member", *roles.ROLES])
+def test_p13_every_url_with_every_role_sets_only_declared_cookies(
+    client, make_member, make_staff, principal, caplog
+):
+    if principal == "member":
+        sign_in(client, make_member(email="crawler@example.test").email)
+    elif principal != "anonymous":
+        staff, secret = make_staff(principal)
+        sign_in(client, staff.email, totp_secret=secret)
+    declared = {cookie.name for cookie in declared_cookies()}
+    client.raise_request_exception = False  # a page that fails (LINE Login unconfigured) still answers
+    seen, visited = set(), 0
+    with caplog.at_level(logging.WARNING, logger="snshelper.security"):
+        for url, name in _routes():
+            if name in ("account_logout", "privacy_member:withdrawal:start"):
+                continue  # would end the crawl's session
+            for method in (client.get, client.post):
+                cache.clear()  # public forms' rate limits
+                seen |= set(method(url).cookies)
+                visited += 1
+    assert visited > 400 and seen  # the walk is real: hundreds of requests, some cookies
+    assert seen <= declared, seen - declared
+    refused = [r.getMessage() for r in caplog.records if REFUSED in r.getMessage()]
+    assert refused == []  # no view even tried to set another cookie

@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models.fields.files import FieldFile
 from django.test import RequestFactory
 from django.utils.dateparse import parse_datetime
+from huey.contrib.djhuey import HUEY
 from PIL import Image
 
 from snshelper.accounts import services as account_services
@@ -44,6 +45,7 @@ from snshelper.privacy.models import (
     CorrectionNotice,
     DataExport,
     DataSubjectRequest,
+    DestructionLog,
     LegalHold,
     PolicyChangeNotice,
     PolicyVersion,
@@ -51,7 +53,7 @@ from snshelper.privacy.models import (
     RequestStep,
 )
 from snshelper.privacy.registry import Category
-from snshelper.privacy_rights import disclosures
+from snshelper.privacy_rights import disclosures, tasks
 from snshelper.privacy_rights.export import services as export
 from snshelper.privacy_rights.requests import identity, inquiries
 from snshelper.staff.models import HandOver, SecurityPledge, TrainingSession
@@ -505,6 +507,31 @@ def test_export_link_works_before_it_expires_and_is_gone_after(client, member, c
         assert gone.status_code == 410
         assert "This link has expired" in gone.content.decode()
         assert "Somchai Jaidee" not in gone.content.decode()
+
+
+def test_p4_the_copy_is_destroyed_by_a_job_at_its_links_expiry_not_by_the_nightly_sweep(
+    member, clock, django_capture_on_commit_callbacks
+):
+    HUEY.flush()
+    with django_capture_on_commit_callbacks(execute=True):
+        request = export.request_view(member=member)  # the queue prepares it at once (immediate mode)
+    found = DataExport.objects.get(request=request)
+    file = Path(settings.MEDIA_ROOT, found.path)
+    assert found.ready_at is not None and file.is_file()
+    [job] = [task for task in HUEY.scheduled() if task.name.endswith("destroy_expired_exports")]
+    expiry_utc = found.expires_at.astimezone(UTC).replace(tzinfo=None)
+    assert expiry_utc < job.eta <= expiry_utc + timedelta(seconds=5)  # at the expiry, not at 03:30
+
+    clock.travel_to(found.expires_at - timedelta(seconds=1))
+    tasks.destroy_expired_exports()  # a moment early: still the member's
+    assert file.is_file()
+    clock.travel_to(found.expires_at + tasks.EXPIRY_GRACE)
+    HUEY.execute(job, timestamp=job.eta)  # the worker runs the job at its time
+    found.refresh_from_db()
+    assert not file.exists() and (found.path, found.size) == ("", 0)
+    logged = DestructionLog.objects.get(rule="exports", record_type="privacy.DataExport")
+    assert logged.count == 1 and logged.ran_at == clock.now()
+    HUEY.flush()
 
 
 def test_another_member_cannot_open_the_export(client, member, make_member):

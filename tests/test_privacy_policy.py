@@ -2,23 +2,29 @@
 declarations and the settings (P1, P3, P8); its versions are announced before they take effect and
 stay readable (P19)."""
 
+import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
+from django.core.management import CommandError, call_command
+from django.core.management.base import SystemCheckError
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from snshelper.core import clock
 from snshelper.notifications.models import DeliveryStatus, Notification
-from snshelper.privacy import registry
+from snshelper.privacy import recipients, registry
 from snshelper.privacy.cookies import declared_cookies
 from snshelper.privacy.models import DataSubjectRequest, PolicyChangeNotice, PolicyVersion
 from snshelper.privacy.registry import Category, Purpose
+from snshelper.privacy_rights.policy import checks as policy_checks
 from snshelper.privacy_rights.policy import document as policy
 from snshelper.privacy_rights.policy import versions
 from tests.conftest import sign_in
@@ -53,6 +59,10 @@ def _row(html: str, key: str) -> str:
     found = re.search(rf'<tr data-key="{re.escape(key)}">(.*?)</tr>', html, re.S)
     assert found, f"no row {key}"
     return found.group(1)
+
+
+def _kept_for(html: str, key: str) -> str:
+    return re.search(r'data-label="Kept for">(.*?)</td>', _row(html, key)).group(1)
 
 
 def _publish(by=None, days=None, **changes):
@@ -135,18 +145,133 @@ def test_adding_a_registry_field_changes_the_policy_without_a_template_edit(clie
     assert "Member (active)" not in policy.render_text("en")
 
 
-def test_retention_table_shows_the_periods_in_force_from_the_settings(client, settings):
+def test_retention_table_shows_the_periods_of_the_published_version(client, settings):
     html = _page(client, "en")
     assert "6 months" in _row(html, "login_records")
     assert "5 years" in _row(html, "contract")
     assert "30 days" in _row(html, "unpaid_top_ups")
     assert "Act on Consumer Protection in Electronic Commerce" in _row(html, "payment")  # the basis
+    # A setting changed without a new version changes nothing the page promises.
     settings.RETENTION_MONTHS = {**settings.RETENTION_MONTHS, "login_records": 3, "contract": 84}
     settings.RETENTION_DAYS = {**settings.RETENTION_DAYS, "unpaid_top_ups": 14}
     html = _page(client, "en")
-    assert "3 months" in _row(html, "login_records") and "6 months" not in _row(html, "login_records")
-    assert "7 years" in _row(html, "contract")
-    assert "14 days" in _row(html, "unpaid_top_ups")
+    assert _kept_for(html, "login_records") == "6 months"
+    assert _kept_for(html, "contract") == "5 years" and _kept_for(html, "unpaid_top_ups") == "30 days"
+    assert "Version 1, in force since" in html
+
+
+def test_the_login_records_basis_does_not_contradict_the_period_in_force(client):
+    row = _row(_page(client, "en"), "login_records")
+    assert "6 months" in row and "at least 3 months" in row
+    assert ": 3 months" not in row  # the basis once read "…(Korea): 3 months" beside 6 months
+
+
+# --- The policy is what runs (P19): a setting no version promises stops the site -----------------
+
+
+def _check_errors() -> str:
+    """What `manage.py check` says, when it fails (empty when it passes)."""
+    out = io.StringIO()
+    try:
+        call_command("check", stdout=out, stderr=out)
+    except SystemCheckError as error:
+        return str(error)
+    return ""
+
+
+def test_p19_a_changed_retention_setting_without_a_version_fails_the_check_naming_it(client, clock, settings):
+    versions.ensure_initial_version()
+    assert _check_errors() == ""
+    settings.RETENTION_MONTHS = {**settings.RETENTION_MONTHS, "login_records": 3}
+    errors = _check_errors()
+    assert 'settings.RETENTION_MONTHS["login_records"] is 3' in errors
+    assert "the policy in force (version 1) says 6" in errors and "privacy.E001" in errors
+    assert 'RETENTION_MONTHS["contract"]' not in errors  # only what differs is named
+
+    version = _publish()  # with the reasons, at least 7 days ahead: members are told
+    assert _check_errors() == ""
+    assert version.facts['RETENTION_MONTHS["login_records"]'] == 3
+    # Until it takes effect, the page promises version 1's period, and the check warns.
+    assert _kept_for(_page(client, "en"), "login_records") == "6 months"
+    messages = policy_checks.policy_is_what_runs()
+    assert [m.id for m in messages] == ["privacy.W001"]
+    clock.travel_to(version.effective_at + timedelta(minutes=1))
+    assert policy_checks.policy_is_what_runs() == []
+    assert _kept_for(_page(client, "en"), "login_records") == "3 months"
+    # Setting it back after version 2 took effect is a change no version promises either.
+    settings.RETENTION_MONTHS = {**settings.RETENTION_MONTHS, "login_records": 6}
+    assert "the policy in force (version 2) says 3" in _check_errors()
+
+
+def test_p19_keeping_the_old_settings_until_an_announced_version_takes_effect_passes(clock, settings):
+    versions.ensure_initial_version()
+    settings.RETENTION_MONTHS = {**settings.RETENTION_MONTHS, "login_records": 12}
+    version = _publish()
+    settings.RETENTION_MONTHS = {**settings.RETENTION_MONTHS, "login_records": 6}  # version 1's, in force
+    assert _check_errors() == ""
+    clock.travel_to(version.effective_at + timedelta(minutes=1))
+    assert "the policy in force (version 2) says 12" in _check_errors()
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"PRIVACY_OFFICER_EMAIL": "new-dpo@example.test"}, "settings.PRIVACY_OFFICER_EMAIL"),
+        ({"PRIVACY_EXPORT_DAYS": 3}, "settings.PRIVACY_EXPORT_DAYS"),
+        ({"SESSION_COOKIE_NAME": "sid"}, 'cookie "sid" (SESSION_COOKIE_NAME, SESSION_COOKIE_AGE)'),
+        ({"SESSION_COOKIE_AGE": 3600}, 'cookie "sessionid" (SESSION_COOKIE_NAME, SESSION_COOKIE_AGE)'),
+        ({"LINE_CHANNEL_ACCESS_TOKEN": "token"}, 'recipient "line" (LINE_CHANNEL_ACCESS_TOKEN)'),
+        ({"CLAMD_HOST": "scanner.example.test"}, 'recipient "clamav" (CLAMD_HOST)'),
+    ],
+)
+def test_p19_every_setting_the_policy_shows_is_checked(settings, change, named):
+    versions.ensure_initial_version()
+    for name, value in change.items():
+        setattr(settings, name, value)
+    assert named in _check_errors()
+    before = policy.render_text("en", versions.facts_of(versions.current_version()))
+    assert policy.render_text("en") != before  # so publishing has something to show and send
+    _publish()
+    assert _check_errors() == ""
+
+
+def test_p19_the_check_passes_before_anything_is_published_and_on_an_empty_database(settings):
+    settings.RETENTION_MONTHS = {**settings.RETENTION_MONTHS, "login_records": 3}
+    assert _check_errors() == ""  # version 1 will be the policy as it runs
+
+
+def test_p19_a_version_without_recorded_settings_must_be_confirmed(clock, settings):
+    PolicyVersion.objects.create(number=1, effective_at=clock.now(), texts=versions.generated_texts())
+    assert "privacy.E002" in _check_errors()
+    call_command("publish_policy", "--record-settings", stdout=io.StringIO())
+    assert _check_errors() == ""
+
+
+def test_p19_the_officer_publishes_from_the_command_line_when_the_site_cannot_start(clock, settings, officer):
+    staff, _secret = officer
+    versions.ensure_initial_version()
+    settings.RETENTION_MONTHS = {**settings.RETENTION_MONTHS, "login_records": 3}
+    out = io.StringIO()
+    call_command("publish_policy", "--show", stdout=out)
+    assert 'settings.RETENTION_MONTHS["login_records"]: 6 -> 3' in out.getvalue()
+    day = (timezone.localdate(clock.now()) + timedelta(days=settings.POLICY_NOTICE_DAYS + 1)).isoformat()
+    texts = [f"--{field}-{code}={field} {code}" for field in ("reasons", "summary") for code in LANGUAGES]
+    with pytest.raises(CommandError, match="privacy officer"):
+        call_command("publish_policy", "--by=nobody@example.test", f"--effective-on={day}", *texts)
+    call_command("publish_policy", f"--by={staff.email}", f"--effective-on={day}", *texts, stdout=out)
+    version = PolicyVersion.objects.get(number=2)
+    assert version.published_by == staff and version.reasons["ko"] == "reasons ko"
+    assert _check_errors() == ""
+
+
+def test_p19_the_officers_page_names_the_settings_that_changed(client, officer, settings):
+    staff, secret = officer
+    versions.ensure_initial_version()
+    settings.RETENTION_MONTHS = {**settings.RETENTION_MONTHS, "login_records": 3}
+    sign_in(client, staff.email, totp_secret=secret)
+    page = client.get("/staff/privacy/policy/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="settings-changed"' in page
+    assert escape('settings.RETENTION_MONTHS["login_records"]') in page
 
 
 def test_policy_cookie_section_lists_every_declared_cookie(client):
@@ -157,6 +282,43 @@ def test_policy_cookie_section_lists_every_declared_cookie(client):
             row = _row(cookies, cookie.name)
             assert escape(str(cookie.purpose)) in row and escape(str(cookie.lifetime)) in row
     assert len(re.findall(r"<tr data-key=", cookies)) == len(declared_cookies())
+
+
+def test_p7_the_policy_names_every_recipient_in_force_with_items_purpose_and_ground(client, settings):
+    def section(language):
+        html = _page(client, language)
+        return re.search(r'<section id="third-parties".*?</section>', html, re.S).group(0)
+
+    for language in LANGUAGES:
+        found = section(language)
+        with translation.override(language):
+            for recipient in recipients.in_force():
+                row = _row(found, recipient.key)
+                for text in (recipient.name, recipient.items, recipient.purpose, recipient.ground):
+                    assert escape(str(text)) in row, (language, recipient.key)
+    assert {"providers", "mail"} <= {r.key for r in recipients.in_force()}
+    assert 'data-key="line"' not in section("en")  # no LINE token: nothing goes to LINE
+    settings.LINE_CHANNEL_ACCESS_TOKEN = "token"  # switched on: named once a version promises it
+    assert 'data-key="line"' not in section("en")
+    _publish(effective_at=clock.now() + timedelta(days=settings.POLICY_NOTICE_DAYS, hours=1))
+    clock.travel_to(clock.now() + timedelta(days=settings.POLICY_NOTICE_DAYS, hours=2))
+    assert "LY Corporation" in _row(section("en"), "line")
+
+
+def test_the_seeds_sections_are_in_the_policy_in_every_language():
+    """The seed's officer table, its "security devices" for encrypted transmission and its
+    instructions to accept, refuse, see and delete cookies (for today's browsers), in th/en/ko."""
+    seed = Path(policy.__file__).with_name("privacy-policy-th.txt").read_text(encoding="utf-8")
+    assert "อุปกรณ์รักษาความปลอดภัย" in seed and "ตารางข้อมูลบุคคลที่รับผิดชอบ" in seed
+    texts = {language: policy.render_text(language) for language in LANGUAGES}
+    assert "อุปกรณ์รักษาความปลอดภัย" in texts["th"] and "ผู้จัดการข้อมูลส่วนบุคคลและบุคคลที่รับผิดชอบ" in texts["th"]
+    assert "security devices" in texts["en"] and "보안장치" in texts["ko"]
+    for language, text in texts.items():
+        with translation.override(language):
+            assert _("The privacy officer and the person in charge") in text, language
+        for browser in ("Chrome", "Safari", "Edge", "Firefox"):
+            assert browser in text, (language, browser)
+    assert "Internet Explorer" not in texts["en"]
 
 
 def test_policy_page_has_a_table_of_contents_and_the_refusal_grounds(client):
@@ -304,7 +466,7 @@ def test_p19_earlier_versions_stay_viewable_with_a_diff(client, clock, settings)
     settings.PRIVACY_OFFICER_NAME = "Khun New Officer"
     second = _publish()
     clock.travel_to(second.effective_at + timedelta(days=1))
-    settings.PRIVACY_OFFICER_NAME = "Khun Third Officer"  # today's page moved on again
+    settings.PRIVACY_OFFICER_NAME = "Khun Third Officer"  # the settings moved on, unpublished
 
     history = _page(client, "en", "/privacy/versions/")
     assert 'data-testid="version-1"' in history and 'data-testid="version-2"' in history
@@ -317,7 +479,8 @@ def test_p19_earlier_versions_stay_viewable_with_a_diff(client, clock, settings)
     assert "Reason (en)" in second_page and "Summary en" in second_page
     assert "<Old>" not in second_page
     live = _page(client, "en")
-    assert "Version 2, in force since" in live and "Khun Third Officer" in live
+    assert "Version 2, in force since" in live and "Khun New Officer" in live
+    assert "Khun Third Officer" not in live  # the page promises what version 2 published
 
 
 def test_policy_staff_page_is_for_the_privacy_officer_only(client, make_staff, member):

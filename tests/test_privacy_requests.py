@@ -6,17 +6,27 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import translation
 
+from snshelper.accounts import services as account_services
 from snshelper.core import clock as clock_module
 from snshelper.notifications import services as notices
 from snshelper.notifications.models import Notification
 from snshelper.privacy import restrictions
-from snshelper.privacy.models import CorrectionNotice, DataSubjectRequest, Disclosure, RefusalGround
-from snshelper.privacy_rights import disclosures
+from snshelper.privacy.models import (
+    CorrectionNotice,
+    DataSubjectRequest,
+    DeadlineAlert,
+    Disclosure,
+    RefusalGround,
+)
+from snshelper.privacy_rights import disclosures, tasks
+from snshelper.privacy_rights.desk import alerts
 from snshelper.privacy_rights.requests import identity, inquiries
 from snshelper.privacy_rights.requests import services as requests
+from snshelper.wallet import services as wallet_services
 from tests.conftest import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -334,6 +344,79 @@ def test_p11_correcting_a_disclosed_field_notifies_each_earlier_recipient(
     assert notices.get(disclosure__recipient="Court of Bangkok").sent_at is None  # the officer delivers it
 
 
+def _disclose(
+    officer, member, fields, recipients=(("Royal Thai Police", "cyber@police.test"), ("Court", ""))
+):
+    for recipient, contact in recipients:
+        disclosures.record_disclosure(
+            by=officer,
+            recipient=recipient,
+            recipient_contact=contact,
+            legal_basis="Court order 45/2569",
+            fields=fields,
+            member_ids=[member.member_id],
+            disclosed_at=clock_module.now(),
+        )
+
+
+def test_p11_a_member_correcting_a_disclosed_phone_on_the_profile_page_notifies_each_earlier_recipient(
+    signed_in, member, officer, django_capture_on_commit_callbacks
+):
+    account_services.update_profile(member=member, name=member.name, phone="0811111111")
+    _disclose(officer[0], member, ["accounts.Member.phone"])
+    _disclose(officer[0], member, ["wallet.TopUp.amount"], recipients=[("Revenue Department", "rd@rd.test")])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post("/accounts/profile/", {"name": member.name, "phone": "0822222222"})
+    assert response.status_code == 302
+    notices_sent = CorrectionNotice.objects.order_by("disclosure__recipient")
+    assert [n.disclosure.recipient for n in notices_sent] == ["Court", "Royal Thai Police"]
+    assert all("0822222222" in n.text and "on their account pages" in n.text for n in notices_sent)
+    assert [m.to for m in mail.outbox] == [["cyber@police.test"]] and "0822222222" in mail.outbox[0].body
+    # Saving the page again without a change tells no one anything.
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post("/accounts/profile/", {"name": member.name, "phone": "0822222222"})
+    assert CorrectionNotice.objects.count() == 2 and len(mail.outbox) == 1
+
+
+def test_p11_a_changed_refund_account_or_email_notifies_earlier_recipients(member, officer, client):
+    wallet_services.save_refund_account(
+        member=member, bank_name="KBank", account_holder="Somchai Jaidee", account_number="1234567890"
+    )
+    _disclose(
+        officer[0],
+        member,
+        ["wallet.RefundBankAccount.account_number", "accounts.Member.email"],
+        recipients=[("Anti-Money Laundering Office", "")],
+    )
+    wallet_services.save_refund_account(
+        member=member, bank_name="KBank", account_holder="Somchai Jaidee", account_number="9876543210"
+    )
+    [notice] = CorrectionNotice.objects.all()
+    assert "9876543210" in notice.text and notice.field == "wallet.RefundBankAccount.account_number"
+
+    EmailAddress.objects.create(user=member, email="somchai.new@example.test", verified=True, primary=False)
+    sign_in(client, member.email)
+    client.post("/accounts/email/", {"action_primary": "", "email": "somchai.new@example.test"})
+    member.refresh_from_db()
+    assert member.email == "somchai.new@example.test"
+    latest = CorrectionNotice.objects.order_by("-pk").first()
+    assert latest.field == "accounts.Member.email" and "somchai.new@example.test" in latest.text
+
+
+def test_p11_staff_changing_a_disclosed_field_in_the_admin_notifies_earlier_recipients(
+    client, member, officer, make_staff
+):
+    _disclose(officer[0], member, ["accounts.Member.language"], recipients=[("Immigration Bureau", "")])
+    admin, secret = make_staff("administrator")
+    sign_in(client, admin.email, totp_secret=secret)
+    form = {"language": "ko", "is_active": "on", "groups": []}
+    response = client.post(f"/admin/accounts/member/{member.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    [notice] = CorrectionNotice.objects.all()
+    assert notice.field == "accounts.Member.language" and "by our staff" in notice.text
+
+
 # --- P12: refusals cite a ground -----------------------------------------------------------
 
 
@@ -421,6 +504,55 @@ def test_p8_questions_reach_the_officer_desk_with_a_due_date_and_the_member_read
     notice = Notification.objects.get(member=member)
     assert (notice.kind, notice.required) == ("privacy_inquiry_answered", True)
     assert "We never send marketing mail" in client.get("/notifications/").content.decode()
+
+
+def test_p8_requests_nearing_their_deadline_alert_the_officer_on_day_7_and_day_9_once_each(
+    client, member, officer, clock, settings, monkeypatch
+):
+    staff = officer[0]
+    staff.language = "en"  # the officer reads the alerts in the language of their account
+    staff.save()
+    settings.PRIVACY_OFFICER_EMAIL = staff.email
+    received = clock.now()
+    data_request = requests.request_suspension(member=member, details="Stop the optional processing.")
+    question = inquiries.ask(member=member, kind="question", subject="My slips", body="How long?")
+    early = inquiries.ask(member=member, kind="question", subject="Answered soon", body="?")
+    inquiries.answer(inquiry=early, by=officer[0], text="Here.")
+    mail.outbox.clear()
+
+    def officer_mail():
+        return [m for m in mail.outbox if m.to == [staff.email]]
+
+    clock.travel_to(received + timedelta(days=7) - timedelta(minutes=1))
+    tasks.alert_deadlines()  # the periodic job
+    assert officer_mail() == [] and not DeadlineAlert.objects.exists()
+
+    clock.travel_to(received + timedelta(days=7, minutes=1))
+    tasks.alert_deadlines()
+    [day_7] = officer_mail()
+    assert f"Request #{data_request.pk} " in day_7.body and f"Question #{question.pk} " in day_7.body
+    assert f"Question #{early.pk} " not in day_7.body and member.email not in day_7.body  # no data
+    assert set(DeadlineAlert.objects.values_list("day", flat=True)) == {7}
+    tasks.alert_deadlines()
+    assert len(officer_mail()) == 1  # once each
+    sign_in(client, staff.email, totp_secret=officer[1])
+    desk = client.get("/staff/privacy/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    alerts_html = re.search(r'data-testid="deadline-alerts".*?</section>', desk, re.S).group(0)
+    assert f"#{data_request.pk}" in alerts_html and "My slips" in alerts_html and "3 days left" in alerts_html
+
+    requests.carry_out(request=data_request, by=staff, answer="Stopped.")  # answered: no more alerts
+    clock.travel_to(received + timedelta(days=9, minutes=1))
+    sent = monkeypatch.context()
+    with sent as patched:  # the mail server is down: the next run tries again
+        patched.setattr(alerts.EmailMessage, "send", lambda self: (_ for _ in ()).throw(OSError("down")))
+        tasks.alert_deadlines()
+    assert len(officer_mail()) == 1
+    tasks.alert_deadlines()
+    [_day_7, day_9] = officer_mail()
+    assert f"Question #{question.pk} " in day_9.body and "Request #" not in day_9.body
+    tasks.alert_deadlines()
+    assert len(officer_mail()) == 2
+    assert sorted(DeadlineAlert.objects.values_list("day", flat=True)) == [7, 7, 9]
 
 
 def test_p8_an_inquiry_needs_a_kind_a_subject_and_a_message(member):

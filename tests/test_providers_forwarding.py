@@ -9,9 +9,11 @@ from django.db import connection
 
 from snshelper.orders import services as orders
 from snshelper.orders.models import Order
+from snshelper.privacy_rights.requests import services as privacy_requests
 from snshelper.providers import forwarding, selectors
 from snshelper.providers.models import Forwarding
 from snshelper.wallet import selectors as wallet_selectors
+from tests.conftest import sign_in
 from tests.providers_fixtures import SIM_KEY, an_instagram_link, free_port
 
 State = Forwarding.State
@@ -219,3 +221,29 @@ def test_a_sync_costs_a_fixed_number_of_queries_per_100_orders_even_with_refunds
     refunded = [o for o in placed if Order.objects.get(pk=o.pk).refunded > 0]
     assert refunded  # the seeded simulator ends some short
     assert len(statements) <= 15, statements
+
+
+def test_p9_while_processing_is_stopped_new_orders_wait_and_the_member_is_told_why(
+    client, funded, sold, simulator, clock
+):
+    stop = privacy_requests.request_suspension(member=funded, details="Stop everything optional.")
+    privacy_requests.carry_out(request=stop, by=None, answer="Stopped.")
+    order = order_for(funded, sold)
+    forwarding.forward_due()
+    clock.advance(timedelta(hours=2))
+    forwarding.forward_due()
+    held = Forwarding.objects.get(pk=order.pk)
+    assert held.state == State.QUEUED and held.attempts == 0 and "stopped the processing" in held.last_error
+    assert simulator.received_adds() == []  # nothing left us
+    sign_in(client, funded.email)
+    page = client.get(f"/orders/{order.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="held-while-suspended"' in page and "you asked us to stop processing" in page
+
+    response = client.post("/account/privacy/resume/")
+    assert response.status_code == 302
+    clock.advance(timedelta(hours=1, minutes=1))
+    forwarding.forward_due()
+    assert Forwarding.objects.get(pk=order.pk).state == State.SENT
+    assert len(simulator.received_adds()) == 1
+    page = client.get(f"/orders/{order.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="held-while-suspended"' not in page

@@ -205,6 +205,9 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         SNSHELPER_VAR_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="snshelper.settings",
+        CLAMD_SOCKET="/run/clamav/clamd.ctl",
+        PRIVACY_OFFICER_NAME="Khun Somsri Privacy",
+        PRIVACY_OFFICER_EMAIL="dpo@snshelper.example.test",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],

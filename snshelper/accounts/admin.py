@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.accounts import signals
 from snshelper.accounts.models import LoginRecord, Member
 from snshelper.core.masking import mask
+from snshelper.privacy import registry
 
 
 @admin.register(Member)
@@ -23,6 +25,12 @@ class MemberAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["member_id", "date_joined", "last_login"]
     filter_horizontal = ["groups"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = {field for field in form.changed_data if registry.declaration(Member, field)}
+        if change and changed:  # earlier recipients of what changed are told (P11)
+            signals.profile_changed.send(sender=Member, member=obj, fields=changed, by=request.user)
 
     def get_queryset(self, request):
         # A withdrawn member's row stays only for their orders and ledger to point at; what is

@@ -29,20 +29,25 @@ def record_sign_in(
 
 def update_profile(*, member: Member, name: str, phone: str) -> Member:
     """Members correct their own name and phone number."""
+    stored = Member.objects.only("name", "phone").get(pk=member.pk)  # a form may have set the new ones
+    new = {"name": name.strip(), "phone": phone.strip()}
+    changed = {field for field, value in new.items() if value != getattr(stored, field)}
     member.name = name.strip()
     member.phone = phone.strip()
     member.save(update_fields=["name", "phone"])
-    signals.profile_changed.send(sender=Member, member=member, fields={"name", "phone"})
+    if changed:
+        signals.profile_changed.send(sender=Member, member=member, fields=changed, by=member)
     return member
 
 
-def set_language(*, member: Member, language: str) -> None:
+def set_language(*, member: Member, language: str, by: Member | None = None) -> None:
     """Remember a member's language, so notices reach them in it."""
     if language not in dict(settings.LANGUAGES):
         raise ValueError(f"Unsupported language: {language}")
     if member.language != language:
         member.language = language
         member.save(update_fields=["language"])
+        signals.profile_changed.send(sender=Member, member=member, fields={"language"}, by=by or member)
 
 
 @transaction.atomic

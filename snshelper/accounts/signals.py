@@ -2,6 +2,8 @@
 
 from django.dispatch import Signal
 
-# A member changed their own details (``fields``: the names changed, e.g. {"name", "phone"}); sent
-# after the save, with ``member``. The privacy features check whether a withdrawn member returns.
+# A member's details changed (``fields``: the names that changed, e.g. {"phone"}); sent after the
+# save, with ``member`` and ``by`` (the member on their own pages, or a staff member). The privacy
+# features check whether a withdrawn member returns, and tell earlier recipients of a disclosed
+# field of its correction (P11).
 profile_changed = Signal()

@@ -18,6 +18,7 @@ from snshelper.orders import selectors, services, subscriptions
 from snshelper.orders.errors import OrderError
 from snshelper.orders.forms import OrderForm, ServiceForm, SubscriptionActionForm, SubscriptionForm
 from snshelper.orders.models import Order, Status, SubscriptionStatus
+from snshelper.privacy import restrictions
 from snshelper.wallet import selectors as wallet_selectors
 from snshelper.wallet.errors import WalletError
 
@@ -174,6 +175,10 @@ def detail(request, pk):
             and subscription.status == SubscriptionStatus.PAUSED
             and subscription.reason == subscriptions.SHORT_OF_FUNDS,
             "refill_until": None if subscription else services.refill_deadline(order),
+            # P9: a provider's order waits while the member's processing is stopped; say why.
+            "held_while_suspended": order.status == Status.PENDING
+            and order.service.by_provider
+            and restrictions.processing_suspended(request.user),
             "can_cancel": subscription is None
             and order.service.cancel_allowed
             and order.status == Status.PENDING

@@ -9,6 +9,7 @@ version in effect), so it follows them to another browser at sign-in. A refused 
 optional cookie from any view: the middleware below deletes and strips them.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from snshelper.core import clock
 from snshelper.privacy.models import CookieChoice
@@ -24,14 +26,42 @@ from snshelper.privacy.models import CookieChoice
 CHOICE_COOKIE_NAME = "snshelper_cookies"
 CHOICE_COOKIE_AGE = 365 * 24 * 3600
 ACCEPTED, REFUSED = "accepted", "refused"
+DAY = 24 * 3600
+
+security_log = logging.getLogger("snshelper.security")
+
+
+def lifetime_text(max_age: int, *, until_sign_out: bool = False) -> str:
+    """How long a cookie lives, in words, in the active language (a year is 364 to 366 days)."""
+    if max_age >= 364 * DAY:
+        years = round(max_age / (365 * DAY))
+        period = ngettext("%(n)s year", "%(n)s years", years) % {"n": years}
+    elif max_age >= DAY and max_age % (7 * DAY) == 0:
+        weeks = max_age // (7 * DAY)
+        period = ngettext("%(n)s week", "%(n)s weeks", weeks) % {"n": weeks}
+    elif max_age >= DAY:
+        days = max_age // DAY
+        period = ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
+    else:
+        hours = max(max_age // 3600, 1)
+        period = ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours}
+    if until_sign_out:
+        return _("Until you sign out, at most %(period)s") % {"period": period}
+    return period
 
 
 @dataclass(frozen=True)
 class CookieDeclaration:
     name: str
     purpose: str
-    lifetime: str
+    max_age: int  # seconds
     essential: bool
+    setting_names: tuple[str, ...] = ()  # the settings that name it or set its age
+    until_sign_out: bool = False
+
+    @property
+    def lifetime(self) -> str:
+        return lifetime_text(self.max_age, until_sign_out=self.until_sign_out)
 
 
 def declared_cookies() -> list[CookieDeclaration]:
@@ -39,32 +69,37 @@ def declared_cookies() -> list[CookieDeclaration]:
         CookieDeclaration(
             settings.SESSION_COOKIE_NAME,
             _("Keeps you signed in."),
-            _("Until you sign out, at most 2 weeks"),
+            settings.SESSION_COOKIE_AGE,
             essential=True,
+            setting_names=("SESSION_COOKIE_NAME", "SESSION_COOKIE_AGE"),
+            until_sign_out=True,
         ),
         CookieDeclaration(
             settings.CSRF_COOKIE_NAME,
             _("Protects forms against cross-site request forgery."),
-            _("1 year"),
+            settings.CSRF_COOKIE_AGE,
             essential=True,
+            setting_names=("CSRF_COOKIE_NAME", "CSRF_COOKIE_AGE"),
         ),
         CookieDeclaration(
             CHOICE_COOKIE_NAME,
             _("Remembers whether you accepted or refused the optional cookies, and the policy version."),
-            _("1 year"),
+            CHOICE_COOKIE_AGE,
             essential=True,
         ),
         CookieDeclaration(
             settings.LANGUAGE_COOKIE_NAME,
             _("Remembers the language you chose."),
-            _("1 year"),
+            settings.LANGUAGE_COOKIE_AGE,
             essential=False,
+            setting_names=("LANGUAGE_COOKIE_NAME", "LANGUAGE_COOKIE_AGE"),
         ),
         CookieDeclaration(
             settings.POPUP_COOKIE_NAME,
             _("Remembers that you chose not to see an announcement popup again."),
-            _("1 year"),
+            settings.POPUP_COOKIE_AGE,
             essential=False,
+            setting_names=("POPUP_COOKIE_NAME", "POPUP_COOKIE_AGE"),
         ),
     ]
 
@@ -205,6 +240,36 @@ def _ignore_optional_cookies(request: HttpRequest) -> None:
 def _choice_leaving_with(response: HttpResponse) -> Choice | None:
     morsel = response.cookies.get(CHOICE_COOKIE_NAME)
     return Choice.parse(morsel.value) if morsel is not None and morsel["max-age"] != 0 else None
+
+
+# --- The guard: no other cookie leaves us ------------------------------------------------------
+
+
+class DeclaredCookiesOnlyMiddleware:
+    """The outermost middleware: whatever a view, a middleware or a library set, a cookie that is
+    not declared above does not leave with the response; the attempt is logged (P13). Deleting a
+    cookie (an empty value that expires at once) stores nothing and passes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        undeclared = set(response.cookies) - {cookie.name for cookie in declared_cookies()}
+        for name in sorted(undeclared):
+            if not _is_deletion(response.cookies[name]):
+                del response.cookies[name]
+                security_log.warning(
+                    "Refused an undeclared cookie %r on %s %s (not in privacy.cookies.declared_cookies)",
+                    name,
+                    request.method,
+                    request.path,
+                )
+        return response
+
+
+def _is_deletion(morsel) -> bool:
+    return morsel.value == "" and morsel["max-age"] in (0, "0")
 
 
 # --- Templates ---------------------------------------------------------------------------------

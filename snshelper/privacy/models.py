@@ -40,6 +40,9 @@ class PolicyVersion(models.Model):
     reasons = models.JSONField(_("reasons for the change"), default=dict, blank=True)
     summary = models.JSONField(_("what changes"), default=dict, blank=True)
     texts = models.JSONField(_("policy text"), default=dict)
+    # What the settings promised in this version (periods, officer, cookies, recipients): the page
+    # shows these, and the system check compares them with what runs (privacy_rights.policy.facts).
+    facts = models.JSONField(_("settings promised"), default=dict, blank=True)
     published_by = models.ForeignKey(
         MEMBER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -390,6 +393,45 @@ class PrivacyInquiry(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.answered_at is None and self.due_at < clock.now()
+
+
+class DeadlineAlert(models.Model):
+    """The privacy officer alerted (on the desk, and by mail) that a request or a question nears its
+    answer deadline: once for each alert day (``PRIVACY_DEADLINE_ALERT_DAYS``) of each one."""
+
+    request = models.ForeignKey(
+        DataSubjectRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="deadline_alerts"
+    )
+    inquiry = models.ForeignKey(
+        PrivacyInquiry, null=True, blank=True, on_delete=models.CASCADE, related_name="deadline_alerts"
+    )
+    day = models.PositiveSmallIntegerField(_("day after receipt"))
+    created_at = models.DateTimeField(default=clock.now)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline alert")
+        verbose_name_plural = _("deadline alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "day"],
+                condition=models.Q(request__isnull=False),
+                name="one_alert_per_request_day",
+            ),
+            models.UniqueConstraint(
+                fields=["inquiry", "day"],
+                condition=models.Q(inquiry__isnull=False),
+                name="one_alert_per_inquiry_day",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(request__isnull=False, inquiry__isnull=True)
+                | models.Q(request__isnull=True, inquiry__isnull=False),
+                name="deadline_alert_about_one_thing",
+            ),
+        ]
+
+    def __str__(self):
+        return f"deadline alert {self.pk} (day {self.day})"
 
 
 # --- Cookies (P13) ----------------------------------------------------------------------------

@@ -130,8 +130,12 @@ not_member_owned(
     "privacy.SignupMatch", reason="A flag for staff about a sign-up; not the member's own data to export."
 )
 
-for field in ("reasons", "summary", "texts"):
+for field in ("reasons", "summary", "texts", "facts"):
     not_personal("privacy.PolicyVersion", field, reason="The published policy, written for everyone.")
+for field in ("day", "created_at", "mailed_at"):
+    not_personal(
+        "privacy.DeadlineAlert", field, reason="When the officer was told a request is due: no member's data."
+    )
 not_personal("privacy.DataExport", "token", reason="A random key in the download link; names no one.")
 
 # --- Retention ---------------------------------------------------------------------------------

@@ -3,9 +3,27 @@
 - data under correction (P10): while a correction request about a field is open, that field of
   that member is not used or provided (notices, disclosures, provider forwarding);
 - suspended processing (P9): while a suspension stands, only what the policy requires is done.
+  What stops is listed here (``STOPPED_WHILE_SUSPENDED``, shown in the policy) and each layer that
+  does it asks ``processing_suspended``: the notification service (optional notices) and the
+  providers' forwarding (new orders wait, and the order page says why).
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from snshelper.privacy.models import DataSubjectRequest, ProcessingSuspension
+
+STOPPED_WHILE_SUSPENDED = [
+    _("notices that neither the law nor your orders require, by email, LINE or on the site"),
+    _(
+        "sending your orders to our upstream providers: a new order waits, its amount stays "
+        "reserved, and its page tells you why"
+    ),
+]
+GOES_ON_WHILE_SUSPENDED = [
+    _("keeping what the law requires, for the periods above"),
+    _("answers to your requests, and notices of policy changes, of incidents and of your orders' results"),
+    _("orders already with a provider: following their progress and refunding what is not delivered"),
+]
 
 
 def processing_suspended(member) -> bool:

@@ -70,7 +70,7 @@ RULES: dict[str, RetentionRule] = {
         RetentionRule(
             "login_records",
             _("Login records"),
-            _("Privacy policy; Protection of Communications Secrets Act (Korea): 3 months"),
+            _("Privacy policy; the Protection of Communications Secrets Act (Korea) asks at least 3 months"),
             setting="login_records",
         ),
         RetentionRule(
@@ -88,7 +88,7 @@ RULES: dict[str, RetentionRule] = {
         RetentionRule(
             "complaint",
             _("Records on consumer complaints or dispute handling"),
-            _("Privacy policy (the Act asks 3 years): 5 years"),
+            _("Privacy policy; the Act on Consumer Protection in Electronic Commerce asks 3 years"),
             setting="complaint",
         ),
         RetentionRule(

@@ -13,4 +13,5 @@ class PrivacyRightsConfig(AppConfig):
     def ready(self):
         # Signal receivers: Django's documented place to connect them is ready().
         from snshelper.privacy_rights import receivers  # noqa: F401
+        from snshelper.privacy_rights.policy import checks  # noqa: F401  (the policy is what runs)
         from snshelper.privacy_rights.withdrawal import receivers as withdrawal_receivers  # noqa: F401

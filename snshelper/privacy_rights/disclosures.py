@@ -111,26 +111,61 @@ def record_disclosure(
     return disclosure
 
 
-def notify_correction(*, request: DataSubjectRequest) -> list[CorrectionNotice]:
-    """After a correction is done, one notice to each earlier recipient of that field (P11)."""
+# How a change came about, as the correction notice tells the recipient.
+BY_REQUEST, BY_MEMBER, BY_STAFF = "request", "member", "staff"
+
+
+def notify_change(
+    *, member, changes: dict[str, object], how: str, record_id="", request: DataSubjectRequest | None = None
+) -> list[CorrectionNotice]:
+    """Registered fields of a member changed (``changes``: "app.Model.field" → the new value),
+    however it came about: the member on their own pages, our staff, or a request carried out. Each
+    earlier recipient of any of them gets one correction notice (P11), mailed once the change
+    commits when its contact is an email address."""
     notices = []
-    for disclosure in Disclosure.objects.filter(members=request.member, disclosed_at__lte=clock.now()):
-        if request.target not in disclosure.fields:
+    disclosed = Disclosure.objects.filter(members=member, disclosed_at__lte=clock.now()).order_by("pk")
+    for disclosure in disclosed:
+        fields = [field for field in changes if field in disclosure.fields]
+        if not fields:
             continue
-        text = (
-            f"Correction notice from {settings.SITE_NAME}\n\n"
-            f"On {disclosure.disclosed_at:%Y-%m-%d} we provided personal data of member "
-            f"{request.member.member_id} to {disclosure.recipient} ({disclosure.legal_basis}).\n"
-            f"The field {request.target} (record {request.target_id}) has since been corrected by the "
-            f"member's request #{request.pk}. The correct value is:\n\n{request.requested_value}\n\n"
-            "Please correct your copy without delay."
-        )
         notice = CorrectionNotice.objects.create(
-            disclosure=disclosure, member=request.member, request=request, field=request.target, text=text
+            disclosure=disclosure,
+            member=member,
+            request=request,
+            field=", ".join(fields)[:120],
+            text=_notice_text(disclosure, member, {f: changes[f] for f in fields}, how, record_id, request),
         )
         notices.append(notice)
         transaction.on_commit(lambda pk=notice.pk: send_correction_notice(pk))
     return notices
+
+
+def _notice_text(disclosure, member, changes: dict, how: str, record_id, request) -> str:
+    cause = {
+        BY_REQUEST: f"by the member's request #{request.pk if request else ''}",
+        BY_MEMBER: "by the member on their account pages",
+        BY_STAFF: "by our staff",
+    }[how]
+    record = f" (record {record_id})" if record_id else ""
+    values = "\n".join(f"{field}: {value}" for field, value in changes.items())
+    return (
+        f"Correction notice from {settings.SITE_NAME}\n\n"
+        f"On {disclosure.disclosed_at:%Y-%m-%d} we provided personal data of member "
+        f"{member.member_id} to {disclosure.recipient} ({disclosure.legal_basis}).\n"
+        f"The following{record} has since been corrected {cause}. The correct value is:\n\n{values}\n\n"
+        "Please correct your copy without delay."
+    )
+
+
+def notify_correction(*, request: DataSubjectRequest) -> list[CorrectionNotice]:
+    """After a correction request is carried out, one notice to each earlier recipient of that field."""
+    return notify_change(
+        member=request.member,
+        changes={request.target: request.requested_value},
+        how=BY_REQUEST,
+        record_id=request.target_id,
+        request=request,
+    )
 
 
 def send_correction_notice(notice_pk: int) -> bool:

@@ -1,11 +1,15 @@
 """Jobs of the privacy features (Huey finds them here): each calls one service and stays thin.
 The services ask for them by events (``signals.py`` → ``receivers.py``)."""
 
+from datetime import timedelta
+
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
+from snshelper.privacy import sweeps
 from snshelper.privacy.models import BreachIncident, DataExport, PolicyVersion
 from snshelper.privacy_rights.breaches import services as breaches
+from snshelper.privacy_rights.desk import alerts
 from snshelper.privacy_rights.export import services as export
 from snshelper.privacy_rights.policy import versions
 
@@ -14,10 +18,28 @@ from snshelper.privacy_rights.policy import versions
 
 @db_task(retries=2, retry_delay=60)
 def prepare_export(export_id: int):
-    """Asked for by ``export.request_view`` once its transaction commits."""
+    """Asked for by ``export.request_view`` once its transaction commits; the copy's destruction
+    is scheduled for the moment its link expires."""
     found = DataExport.objects.filter(pk=export_id).first()
     if found is not None:
-        export.prepare(found)
+        found = export.prepare(found)
+        destroy_expired_exports.schedule(eta=found.expires_at + EXPIRY_GRACE)
+
+
+EXPIRY_GRACE = timedelta(seconds=1)  # "expired" is strictly after the moment
+
+
+@db_task(retries=3, retry_delay=60)
+def destroy_expired_exports():
+    """At a link's expiry: the copies whose links have expired are destroyed, and logged (P4)."""
+    sweeps.run(rules={"exports"})
+
+
+@db_periodic_task(crontab(minute="*/10"))
+@HUEY.lock_task("privacy-expired-exports")
+def destroy_expired_exports_missed():
+    """What a lost scheduled job left: within ten minutes of the expiry, not at the night's sweep."""
+    sweeps.run(rules={"exports"})
 
 
 # --- Policy change notices (P19) ----------------------------------------------------------------
@@ -54,3 +76,13 @@ def mail_breach_notices(incident_id: int):
 def mail_unsent_breach_notices():
     """What a lost or failed job left unsent, for incidents still open."""
     breaches.mail_unsent_notices()
+
+
+# --- Deadline alerts (P8, P9) -------------------------------------------------------------------
+
+
+@db_periodic_task(crontab(minute="5"))
+@HUEY.lock_task("privacy-deadline-alerts")
+def alert_deadlines():
+    """Each hour: requests and questions on day 7 or 9 of their 10 alert the officer, once each."""
+    alerts.make_alerts()

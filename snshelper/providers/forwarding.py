@@ -163,6 +163,11 @@ def _claim(order_id: int) -> Forwarding | None:
             forwarding.last_error = "The member asked to correct this order's data: waiting for it."
             forwarding.save(update_fields=["next_attempt_at", "last_error"])
             return None
+        if corrections.processing_suspended(forwarding.order.member_id):  # P9: held while stopped
+            forwarding.next_attempt_at = clock.now() + CORRECTION_WAIT
+            forwarding.last_error = "The member stopped the processing of their data: held until they resume."
+            forwarding.save(update_fields=["next_attempt_at", "last_error"])
+            return None
         forwarding.previous_state = forwarding.state
         forwarding.state = State.SENDING
         forwarding.attempts += 1

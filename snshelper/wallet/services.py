@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from snshelper.core import clock, uploads
-from snshelper.wallet import ledger, notices, promptpay
+from snshelper.wallet import ledger, notices, promptpay, signals
 from snshelper.wallet.errors import AlreadyHandled, InvalidAmount, WalletError
 from snshelper.wallet.models import LedgerAccount, LedgerTransaction, RefundBankAccount, TopUp, Withdrawal
 
@@ -275,15 +275,20 @@ def save_refund_account(*, member, bank_name: str, account_holder: str, account_
         raise WalletError(_("Enter the account number: 10 to 15 digits."))
     if not bank_name.strip() or not account_holder.strip():
         raise WalletError(_("Enter the bank and the account holder's name."))
+    values = {
+        "bank_name": bank_name.strip(),
+        "account_holder": account_holder.strip(),
+        "account_number": digits,
+    }
+    before = RefundBankAccount.objects.filter(member=member).first()
     account, _created = RefundBankAccount.objects.update_or_create(
-        member=member,
-        defaults={
-            "bank_name": bank_name.strip(),
-            "account_holder": account_holder.strip(),
-            "account_number": digits,
-            "updated_at": clock.now(),
-        },
+        member=member, defaults={**values, "updated_at": clock.now()}
     )
+    changed = {
+        name for name, value in values.items() if before is not None and getattr(before, name) != value
+    }
+    if changed:
+        signals.refund_account_changed.send(sender=RefundBankAccount, account=account, fields=changed)
     return account
 
 

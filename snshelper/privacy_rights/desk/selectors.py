@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from snshelper.core import clock
 from snshelper.privacy import registry, restrictions
 from snshelper.privacy.models import DataSubjectRequest, PrivacyInquiry
+from snshelper.privacy_rights.desk import alerts
 
 
 @dataclass
@@ -12,6 +13,7 @@ class Desk:
     requests: list
     inquiries: list
     overdue: int
+    nearing: list  # of alerts.Due: open on day 7 or 9 of their 10, soonest due first
 
 
 def officer_desk() -> Desk:
@@ -27,7 +29,8 @@ def officer_desk() -> Desk:
         .order_by("due_at", "id")
     )
     overdue = sum(1 for item in [*requests, *inquiries] if item.is_overdue)
-    return Desk(requests, inquiries, overdue)
+    nearing = [due for due in alerts.nearing([*requests, *inquiries]) if not due.item.is_overdue]
+    return Desk(requests, inquiries, overdue, nearing)
 
 
 def member_privacy(member) -> dict:

@@ -1,4 +1,5 @@
-"""The cookies page (P13): every cookie we set, the visitor's choice, and where to change it."""
+"""The cookies page (P13): every cookie we set (as the policy in force lists them), the visitor's
+choice, and where to change it."""
 
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -11,10 +12,9 @@ from snshelper.privacy_rights.policy import versions
 
 
 def cookies_page(request):
+    listed = versions.facts_of(versions.current_version()).cookies()
     return render(
-        request,
-        "privacy/cookies.html",
-        {"cookies": cookies.declared_cookies(), "choice": cookies.current_choice(request)},
+        request, "privacy/cookies.html", {"cookies": listed, "choice": cookies.current_choice(request)}
     )
 
 

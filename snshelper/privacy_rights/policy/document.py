@@ -1,11 +1,14 @@
 """The privacy policy, generated: what we collect and why from the registry, how long we keep it
-from the retention rules, the cookies from their declarations, the officer from settings. The prose
-says what the business's Thai policy says (``policy/privacy-policy-th.txt``, kept as first written).
+from the retention rules, who receives what from the recipients' declarations, the cookies from
+theirs, the officer from settings. The prose says what the business's Thai policy says
+(``policy/privacy-policy-th.txt``, kept as first written).
 
-``build(language)`` gives the policy as sections of blocks; the page renders them, and
+``build(language, facts)`` gives the policy as sections of blocks; the page renders them, and
 ``render_text(language)`` writes the same blocks as plain text: what a published version keeps
-(``versions.py``) and what the diff between versions compares. Adding a field to the registry
-changes both without touching a template.
+(``versions.py``) and what the diff between versions compares. What the settings promise (periods,
+officer, cookies, recipients, deadlines) comes from ``facts``: the published version's on the page,
+what runs when a version is prepared (``policy.facts``). Adding a field to the registry changes both
+without touching a template.
 """
 
 from dataclasses import dataclass, field
@@ -18,11 +21,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from snshelper.privacy import registry
-from snshelper.privacy.cookies import declared_cookies
+from snshelper.privacy import registry, restrictions
 from snshelper.privacy.models import RefusalGround
 from snshelper.privacy.registry import Category, Purpose
 from snshelper.privacy.retention import RULES, RetentionRule
+from snshelper.privacy_rights.policy.facts import Facts
 
 AUTOMATIC = (Category.ONLINE_IDENTIFIER, Category.USAGE_RECORD)  # collected as the service is used
 BULLET = "– "
@@ -104,13 +107,15 @@ class Table:
 @dataclass(frozen=True)
 class Contact:
     kind: ClassVar[str] = "contact"
+    title: str  # the seed's "privacy officer and the person in charge" table
+    role: str
     name_label: str
     name: str
     email_label: str
     email: str
 
     def lines(self) -> list[str]:
-        return [f"{self.name_label}: {self.name}", f"{self.email_label}: {self.email}"]
+        return [self.title, self.role, f"{self.name_label}: {self.name}", f"{self.email_label}: {self.email}"]
 
 
 @dataclass(frozen=True)
@@ -148,8 +153,9 @@ class Policy:
 # --- The policy ------------------------------------------------------------------------------
 
 
-def build(language: str) -> Policy:
-    """The policy as it stands today, in ``language``."""
+def build(language: str, facts: Facts | None = None) -> Policy:
+    """The policy in ``language``, promising ``facts`` (a version's; by default what runs now)."""
+    facts = facts or Facts()
     with translation.override(language):
         name = settings.SITE_NAME
         return Policy(
@@ -158,21 +164,21 @@ def build(language: str) -> Policy:
             sections=[
                 _introduction(name),
                 _collected(name),
-                _retention(),
-                _third_parties(name),
-                _officer(name),
-                _rights(),
-                _cookies(name),
+                _retention(facts),
+                _third_parties(name, facts),
+                _officer(name, facts),
+                _rights(facts),
+                _cookies(name, facts),
                 _measures(name),
-                _changes(),
+                _changes(facts),
                 _line(),
             ],
         )
 
 
-def render_text(language: str) -> str:
+def render_text(language: str, facts: Facts | None = None) -> str:
     """The whole policy as plain text: what a version keeps and what diffs compare."""
-    return build(language).text()
+    return build(language, facts).text()
 
 
 def _introduction(name: str) -> Section:
@@ -324,21 +330,33 @@ def _collected(name: str) -> Section:
     return Section("collected", _("Personal data we collect and why"), blocks)
 
 
-def period(rule: RetentionRule) -> str:
-    """How long a rule keeps its records, from the settings in force."""
-    if rule.months is not None:
-        if rule.months % 12 == 0:
-            years = rule.months // 12
-            return ngettext("%(n)s year", "%(n)s years", years) % {"n": years}
-        return ngettext("%(n)s month", "%(n)s months", rule.months) % {"n": rule.months}
-    if rule.days is not None:
-        if rule.days == 0:
+def _months_or_years(months: int) -> str:
+    if months % 12 == 0:
+        years = months // 12
+        return ngettext("%(n)s year", "%(n)s years", years) % {"n": years}
+    return ngettext("%(n)s month", "%(n)s months", months) % {"n": months}
+
+
+def period(rule: RetentionRule, facts: Facts) -> str:
+    """How long a rule keeps its records, as ``facts`` (a version's settings) say."""
+    if rule.key == "exports":  # counted from the link's expiry, which the copy's lifetime sets
+        days = facts["PRIVACY_EXPORT_DAYS"] + (facts.days(rule) or 0)
+        return ngettext(
+            "%(n)s day after the copy is ready: destroyed when its link expires",
+            "%(n)s days after the copy is ready: destroyed when its link expires",
+            days,
+        ) % {"n": days}
+    months, days = facts.months(rule), facts.days(rule)
+    if months is not None:
+        return _months_or_years(months)
+    if days is not None:
+        if days == 0:
             return _("Destroyed as soon as its purpose ends")
-        return ngettext("%(n)s day", "%(n)s days", rule.days) % {"n": rule.days}
+        return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
     return _("Until %(event)s") % {"event": rule.until}
 
 
-def _retention() -> Section:
+def _retention(facts: Facts) -> Section:
     kept = RULES["withdrawn_member"]
     return Section(
         "retention",
@@ -359,7 +377,7 @@ def _retention() -> Section:
                     "to cooperate with requests from investigating authorities. It is kept apart from "
                     "other data, and only the privacy officer can read it."
                 )
-                % {"period": period(kept)}
+                % {"period": period(kept, facts)}
             ),
             Paragraph(
                 _(
@@ -371,7 +389,8 @@ def _retention() -> Section:
             Table(
                 headers=[_("Records"), _("Kept for"), _("Basis")],
                 rows=[
-                    Row(key, [str(rule.label), period(rule), str(rule.basis)]) for key, rule in RULES.items()
+                    Row(key, [str(rule.label), period(rule, facts), str(rule.basis)])
+                    for key, rule in RULES.items()
                 ],
             ),
             Paragraph(
@@ -386,10 +405,11 @@ def _retention() -> Section:
     )
 
 
-def _third_parties(name: str) -> Section:
+def _third_parties(name: str, facts: Facts) -> Section:
+    recipients = facts.recipients()
     return Section(
         "third-parties",
-        _("Provision of personal data to third parties"),
+        _("Provision of personal data to third parties, and those who process it for us"),
         [
             Paragraph(
                 _(
@@ -405,11 +425,34 @@ def _third_parties(name: str) -> Section:
                     "which data, and when."
                 )
             ),
+            Paragraph(
+                _(
+                    "To deliver the service, %(site)s entrusts some processing to the recipients below, "
+                    "under contract. Each receives only what is listed, for that purpose alone, and no "
+                    "one else receives personal data from us by contract or entrustment."
+                )
+                % {"site": name}
+            ),
+            Table(
+                headers=[_("Recipient"), _("What it receives"), _("Why"), _("Legal ground")],
+                rows=[
+                    Row(
+                        recipient.key,
+                        [
+                            f"{recipient.name} ({detail})" if detail else str(recipient.name),
+                            str(recipient.items),
+                            str(recipient.purpose),
+                            str(recipient.ground),
+                        ],
+                    )
+                    for recipient, detail in recipients
+                ],
+            ),
         ],
     )
 
 
-def _officer(name: str) -> Section:
+def _officer(name: str, facts: Facts) -> Section:
     return Section(
         "officer",
         _("Privacy officer"),
@@ -424,16 +467,29 @@ def _officer(name: str) -> Section:
                 % {"site": name}
             ),
             Contact(
+                title=_("The privacy officer and the person in charge"),
+                role=_("Privacy officer"),
                 name_label=_("Name"),
-                name=settings.PRIVACY_OFFICER_NAME,
+                name=facts["PRIVACY_OFFICER_NAME"],
                 email_label=_("Email"),
-                email=settings.PRIVACY_OFFICER_EMAIL,
+                email=facts["PRIVACY_OFFICER_EMAIL"],
+            ),
+            Paragraph(
+                ngettext(
+                    "You can also write to the privacy officer from your account. Questions, "
+                    "complaints and requests are answered within %(days)s day.",
+                    "You can also write to the privacy officer from your account. Questions, "
+                    "complaints and requests are answered within %(days)s days.",
+                    facts["PRIVACY_ANSWER_DAYS"],
+                )
+                % {"days": facts["PRIVACY_ANSWER_DAYS"]}
             ),
         ],
     )
 
 
-def _rights() -> Section:
+def _rights(facts: Facts) -> Section:
+    export_days = facts["PRIVACY_EXPORT_DAYS"]
     return Section(
         "rights",
         _("How to view, correct, delete or suspend the processing of your personal data"),
@@ -447,11 +503,38 @@ def _rights() -> Section:
             ),
             Link(_("Your personal data"), reverse("privacy_member:overview")),
             Paragraph(
+                ngettext(
+                    "To view your data, you get a copy of it: a file and a page to read, behind a link "
+                    "that works for %(days)s day after the copy is ready. When the link expires, the "
+                    "copy is destroyed at once.",
+                    "To view your data, you get a copy of it: a file and a page to read, behind a link "
+                    "that works for %(days)s days after the copy is ready. When the link expires, the "
+                    "copy is destroyed at once.",
+                    export_days,
+                )
+                % {"days": export_days}
+            ),
+            Paragraph(
                 _(
                     "If you ask us to correct an error in your personal data, that data is not used or "
                     "provided until the correction is done. If wrong personal data has already been "
                     "provided to a third party, we tell them the result of the correction without delay "
-                    "so that they can correct it too."
+                    "so that they can correct it too. This holds however the data is corrected: by you "
+                    "on your account pages, by our staff, or at your request."
+                )
+            ),
+            Bullets(
+                title=_("While the processing of your data is stopped at your request, we stop:"),
+                items=[str(item) for item in restrictions.STOPPED_WHILE_SUSPENDED],
+            ),
+            Bullets(
+                title=_("and we go on only with what the law or your orders require:"),
+                items=[str(item) for item in restrictions.GOES_ON_WHILE_SUSPENDED],
+            ),
+            Paragraph(
+                _(
+                    "You can resume the processing at any time from your account; orders that "
+                    "waited then go ahead within the hour."
                 )
             ),
             Bullets(
@@ -462,8 +545,55 @@ def _rights() -> Section:
     )
 
 
-def _cookies(name: str) -> Section:
-    cookies = declared_cookies()
+def _browsers() -> list[Bullets]:
+    """The seed's "how to accept or refuse cookies, and see those received" for Internet
+    Explorer, written for the browsers people use today."""
+    return [
+        Bullets(
+            title=_("How to choose whether cookies are stored, and to see or delete them:"),
+            items=[
+                _(
+                    "Chrome (computer and Android): menu ⋮ › Settings › Privacy and security › Third-party "
+                    "cookies, or Site settings › On-device site data, to choose; Privacy and security › "
+                    "Delete browsing data › Cookies and other site data to delete them. To see them: "
+                    "Site settings › View permissions and data stored across sites."
+                ),
+                _(
+                    "Safari (iPhone and iPad): the Settings app › Apps › Safari (on older systems, "
+                    "Settings › Safari) › Block All Cookies to refuse; Advanced › Website Data to see "
+                    "and delete them."
+                ),
+                _(
+                    "Safari (Mac): Safari › Settings › Privacy › Block all cookies to refuse; Manage "
+                    "Website Data to see and delete them."
+                ),
+                _(
+                    "Microsoft Edge: menu … › Settings › Privacy, search, and services (or Cookies and "
+                    "site permissions) › Manage and delete cookies and site data, to choose and to see "
+                    "all cookies and site data."
+                ),
+                _(
+                    "Firefox: menu ☰ › Settings › Privacy & Security › Enhanced Tracking Protection "
+                    "(Custom › Cookies) to choose; Cookies and Site Data › Manage Data to see and "
+                    "delete them."
+                ),
+                _(
+                    "Samsung Internet: menu ≡ › Settings › Browsing privacy dashboard › Block cookies "
+                    "to choose; Delete browsing data to delete them."
+                ),
+                _(
+                    "The LINE app's browser keeps its own cookies: open the page in your phone's "
+                    "browser (menu › Open in other browser) to use the settings above."
+                ),
+            ],
+        ),
+        Paragraph(
+            _("Menus differ a little between versions; your browser's help describes them under “cookies”.")
+        ),
+    ]
+
+
+def _cookies(name: str, facts: Facts) -> Section:
     return Section(
         "cookies",
         _("Cookies"),
@@ -498,7 +628,7 @@ def _cookies(name: str) -> Section:
                             else _("No: only remembers your choice"),
                         ],
                     )
-                    for cookie in cookies
+                    for cookie in facts.cookies()
                 ],
             ),
             Paragraph(
@@ -509,6 +639,7 @@ def _cookies(name: str) -> Section:
                     "you refuse cookies, however, the service will be limited."
                 )
             ),
+            *_browsers(),
             Paragraph(
                 _(
                     "On our cookies page you can also refuse the two optional cookies with one button: "
@@ -544,7 +675,11 @@ def _measures(name: str) -> Section:
                         "applied at once so that personal data is not harmed."
                     )
                     % {"site": name},
-                    _("③ %(site)s sends personal data over networks safely, using encryption algorithms.")
+                    _(
+                        "③ %(site)s uses security devices that send personal data over networks safely "
+                        "with encryption algorithms: every page and every call to our providers goes "
+                        "over HTTPS (TLS), and browsers are told to use nothing else."
+                    )
                     % {"site": name},
                     _(
                         "④ Against intrusions from outside, such as hacking, we use intrusion prevention "
@@ -588,8 +723,8 @@ def _measures(name: str) -> Section:
     )
 
 
-def _changes() -> Section:
-    days = settings.POLICY_NOTICE_DAYS
+def _changes(facts: Facts) -> Section:
+    days = facts["POLICY_NOTICE_DAYS"]
     return Section(
         "changes",
         _("Notice of changes to this policy"),

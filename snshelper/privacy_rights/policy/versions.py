@@ -1,10 +1,13 @@
 """Policy versions and change notices (P19).
 
 A version keeps the generated policy text of every language as it was published, with its effective
-date, the reasons for the change and a summary of it. Publishing tells every active member before the
-version takes effect: a banner shown on the site until they dismiss it (``PolicyChangeNotice``), and
-a notice through the notification service (``privacy.notices``: the notification centre, email and
-LINE, in their language). Earlier versions stay readable, with a diff against the one before.
+date, the reasons for the change, a summary of it, and the facts the settings promised (periods,
+officer, cookies, recipients: ``facts.py``); the policy page shows the facts of the version in
+force, and a setting that leaves every version behind stops the site from starting (``checks.py``).
+Publishing tells every active member before the version takes effect: a banner shown on the site
+until they dismiss it (``PolicyChangeNotice``), and a notice through the notification service
+(``privacy.notices``: the notification centre, email and LINE, in their language). Earlier versions
+stay readable, with a diff against the one before.
 """
 
 import difflib
@@ -27,6 +30,7 @@ from snshelper.privacy.models import PolicyChangeNotice, PolicyVersion
 from snshelper.privacy_rights import signals
 from snshelper.privacy_rights.notices import POLICY_CHANGE, send_banner_notices
 from snshelper.privacy_rights.policy import document as policy
+from snshelper.privacy_rights.policy import facts as policy_facts
 
 NOTICE_BATCH = 1000
 DIFF_CONTEXT = 2  # unchanged lines shown around each change
@@ -77,7 +81,21 @@ def text_of(version: PolicyVersion, language: str) -> str:
 
 def generated_texts() -> dict[str, str]:
     """The policy as the registry, rules and settings generate it today, in every language."""
-    return {language: policy.render_text(language) for language in languages()}
+    running = policy_facts.Facts(policy_facts.running())
+    return {language: policy.render_text(language, running) for language in languages()}
+
+
+def facts_of(version: PolicyVersion | None) -> policy_facts.Facts:
+    """What a version promised (what runs, for a version that did not record it)."""
+    return policy_facts.Facts(version.facts if version is not None else None)
+
+
+def unpublished_differences(version: PolicyVersion | None = None) -> list[policy_facts.Difference]:
+    """What runs and the latest version (or ``version``) do not agree on."""
+    version = version or PolicyVersion.objects.defer("texts").order_by("-number").first()
+    if version is None:
+        return []
+    return policy_facts.differences(version.facts, policy_facts.running())
 
 
 def changed_languages(version: PolicyVersion | None, texts: dict[str, str] | None = None) -> list[str]:
@@ -173,10 +191,30 @@ def ensure_initial_version() -> PolicyVersion:
     try:
         with transaction.atomic():
             return PolicyVersion.objects.create(
-                number=1, published_at=now, effective_at=now, texts=generated_texts()
+                number=1,
+                published_at=now,
+                effective_at=now,
+                texts=generated_texts(),
+                facts=policy_facts.running(),
             )
     except IntegrityError:  # another request made it first
         return PolicyVersion.objects.get(number=1)
+
+
+@transaction.atomic
+def record_settings() -> PolicyVersion:
+    """For a version published before versions recorded their facts: record what runs now as what
+    it promised. Only an operator who knows the settings did not change since may do this."""
+    latest = PolicyVersion.objects.select_for_update().order_by("-number").first()
+    if latest is None:
+        return ensure_initial_version()
+    if latest.facts:
+        raise PolicyPublishRefused(
+            _("Version %(number)s has recorded its settings already.") % {"number": latest.number}
+        )
+    latest.facts = policy_facts.running()
+    latest.save(update_fields=["facts"])
+    return latest
 
 
 def _filled(mapping: dict | None) -> dict[str, str]:
@@ -202,8 +240,8 @@ def publish(*, by, effective_at: datetime, reasons: dict[str, str], summary: dic
             _("Version %(number)s takes effect on %(date)s: a new version must take effect after it.")
             % {"number": latest.number, "date": _date(latest.effective_at)}
         )
-    texts = generated_texts()
-    if not changed_languages(latest, texts):
+    texts, running = generated_texts(), policy_facts.running()
+    if not changed_languages(latest, texts) and latest.facts == running:
         raise PolicyPublishRefused(
             _("Nothing changed: the policy as generated now is the text of version %(number)s.")
             % {"number": latest.number}
@@ -216,6 +254,7 @@ def publish(*, by, effective_at: datetime, reasons: dict[str, str], summary: dic
         reasons=reasons,
         summary=summary,
         texts=texts,
+        facts=running,
         published_by=by,
     )
     _create_notices(version, now)

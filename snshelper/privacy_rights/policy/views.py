@@ -1,5 +1,6 @@
-"""The privacy policy's pages: the policy as generated now, its published versions with their
-changes, the dismissal of a change notice, and the privacy officer's page to publish a version."""
+"""The privacy policy's pages: the policy in force (what its version promised, with today's
+registry), its published versions with their changes, the dismissal of a change notice, and the
+privacy officer's page to publish a version."""
 
 from datetime import datetime, time, timedelta
 
@@ -28,12 +29,13 @@ def policy_page(request):
     versions.ensure_initial_version()
     language = get_language()
     upcoming = versions.upcoming_version()
+    current = versions.current_version()
     return render(
         request,
         "privacy/policy.html",
         {
-            "policy": policy.build(language),
-            "current": versions.current_version(),
+            "policy": policy.build(language, versions.facts_of(current)),
+            "current": current,
             "upcoming": upcoming,
             "upcoming_reasons": versions.localized(upcoming.reasons, language) if upcoming else "",
         },
@@ -170,6 +172,7 @@ def publish_page(request):
             "latest": latest,
             "upcoming": versions.upcoming_version(),
             "changed": [names[code] for code in changed],
+            "settings_changed": versions.unpublished_differences(latest),
             "diff": versions.diff_texts(versions.text_of(latest, language), texts[language]),
             "form": form,
             "notice_days": settings.POLICY_NOTICE_DAYS,

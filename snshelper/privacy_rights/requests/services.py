@@ -176,6 +176,24 @@ def request_suspension(*, member, details: str) -> DataSubjectRequest:
 
 
 @transaction.atomic
+def resume_processing(*, member) -> int:
+    """The member lifts the stop of processing they asked for: optional notices start again and
+    orders held from the providers go ahead at their next attempt."""
+    stops = list(
+        ProcessingSuspension.objects.select_for_update().filter(member=member, lifted_at__isnull=True)
+    )
+    if not stops:
+        raise RequestRefused(_("Processing of your data is not stopped."))
+    now = clock.now()
+    for stop in stops:
+        stop.lifted_at = now
+        stop.save(update_fields=["lifted_at"])
+        if stop.request is not None:
+            _step(stop.request, "processing resumed by the member", member)
+    return len(stops)
+
+
+@transaction.atomic
 def withdraw_request(*, request: DataSubjectRequest, member) -> None:
     """The member takes back an open request."""
     request = DataSubjectRequest.objects.select_for_update().get(pk=request.pk, member=member)

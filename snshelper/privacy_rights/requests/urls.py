@@ -10,6 +10,7 @@ urlpatterns = [
     path("correct/", member_views.request_correction, name="correct"),
     path("delete/", member_views.request_deletion, name="delete"),
     path("suspend/", member_views.request_suspension, name="suspend"),
+    path("resume/", member_views.resume_processing, name="resume"),
     path("requests/<int:pk>/withdraw/", member_views.withdraw_request, name="withdraw_request"),
     path("ask/", member_views.ask, name="ask"),
     path("exports/", include("snshelper.privacy_rights.export.urls")),

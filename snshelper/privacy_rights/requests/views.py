@@ -146,6 +146,19 @@ def withdraw_request(request, pk: int):
 
 
 @login_required
+@require_POST
+def resume_processing(request):
+    try:
+        requests.resume_processing(member=request.user)
+        messages.success(
+            request, _("We process your data again. Orders that waited go ahead within the hour.")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("privacy_member:overview")
+
+
+@login_required
 def ask(request):
     """A question or complaint to the privacy officer (no identity check: it discloses nothing)."""
     if request.method == "POST":
