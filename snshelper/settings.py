@@ -14,6 +14,7 @@ import environ
 from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -186,13 +187,13 @@ TOPUP_BANK_ACCOUNTS = env.json(
     default=[
         {
             "key": "kbank",
-            "bank": "Kasikornbank (KBank)",
+            "bank": gettext_lazy("Kasikornbank (KBank)"),
             "name": "SNS Helper Co., Ltd.",
             "number": "012-3-45678-9",
         },
         {
             "key": "scb",
-            "bank": "Siam Commercial Bank (SCB)",
+            "bank": gettext_lazy("Siam Commercial Bank (SCB)"),
             "name": "SNS Helper Co., Ltd.",
             "number": "123-456789-0",
         },

@@ -97,7 +97,7 @@ class LoginRecord(models.Model):
         indexes = [models.Index(fields=["member", "-created_at"])]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.result}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_result_display()}"
 
 
 def member_display(member) -> str:

@@ -35,7 +35,7 @@ class Translated(models.Model):
 
 
 class Platform(Translated):
-    code = models.SlugField(unique=True)
+    code = models.SlugField(_("code"), unique=True)
     link_pattern = models.CharField(
         _("link rule"), max_length=500, help_text=_("A regular expression a post or profile URL must match.")
     )
@@ -45,11 +45,13 @@ class Platform(Translated):
         blank=True,
         help_text=_("A regular expression a bare account ID must match; empty when only links are taken."),
     )
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["sort_order", "code"]
+        verbose_name = _("platform")
+        verbose_name_plural = _("platforms")
 
     def accepts(self, target: str) -> bool:
         """Whether an order's link or account ID fits this platform."""
@@ -60,11 +62,14 @@ class Platform(Translated):
 
 
 class Category(Translated):
-    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="categories")
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="categories", verbose_name=_("platform")
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     class Meta:
         ordering = ["platform__sort_order", "sort_order", "id"]
+        verbose_name = _("category")
         verbose_name_plural = _("categories")
 
 
@@ -86,13 +91,15 @@ class Service(Translated):
         TENTHS = "0.1", _("Up to 0.1")
         WHOLE = "1", _("Up to a whole baht")
 
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="services")
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="services", verbose_name=_("category")
+    )
     type = models.CharField(_("type"), max_length=32, choices=Type.choices, default=Type.DEFAULT)
     description_th = models.TextField(_("description (Thai)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     description_ko = models.TextField(_("description (Korean)"), blank=True)
     rate = models.DecimalField(_("price per 1,000"), **RATE)
-    currency = models.CharField(max_length=3, default="THB")
+    currency = models.CharField(_("currency"), max_length=3, default="THB")
     min_quantity = models.PositiveIntegerField(_("minimum"), default=1)
     max_quantity = models.PositiveIntegerField(_("maximum"), default=10_000)
     step = models.PositiveIntegerField(
@@ -111,7 +118,9 @@ class Service(Translated):
     average_minutes = models.PositiveIntegerField(
         _("average completion time (minutes)"), null=True, blank=True
     )
-    fulfilment = models.CharField(max_length=16, choices=Fulfilment.choices, default=Fulfilment.MANUAL)
+    fulfilment = models.CharField(
+        _("fulfilment"), max_length=16, choices=Fulfilment.choices, default=Fulfilment.MANUAL
+    )
     # Provider mapping and markup: our rate = provider's rate × exchange rate × (1 + percent / 100)
     # + fixed, rounded up. Re-syncs recompute it from these; they are never changed silently.
     provider_service = models.ForeignKey(
@@ -132,6 +141,8 @@ class Service(Translated):
 
     class Meta:
         ordering = ["category__platform__sort_order", "category__sort_order", "id"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
         constraints = [
             models.CheckConstraint(condition=Q(rate__gte=0), name="rate_not_negative"),
             models.CheckConstraint(

@@ -91,7 +91,7 @@ DEMO_CATALOG: list[DemoCategory] = [
             S(
                 ("ไลก์คนไทย", "Thai Likes", "태국인 좋아요"),
                 (
-                    "ไลก์จากบัญชีคนไทยสำหรับโพสต์หรือรีล แบ่งส่งเป็นรอบได้ (Drip-feed)",
+                    "ไลก์จากบัญชีคนไทยสำหรับโพสต์หรือรีล แบ่งส่งเป็นรอบได้",
                     "Likes from Thai accounts on a post or reel. Drip-feed available.",
                     "태국 계정이 게시물이나 릴스에 누르는 좋아요입니다. 드립피드(분할 전송) 가능.",
                 ),

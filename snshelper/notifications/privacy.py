@@ -1,6 +1,8 @@
 """Personal data the notices hold: what was sent to whom and when, the member's chosen channels,
 and the LINE account a member linked to get notices by LINE (its user ID only)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from snshelper.privacy.registry import (
     Category,
     Purpose,
@@ -86,7 +88,7 @@ personal_data(
 owned_by("socialaccount.SocialAccount", "user")
 
 for model in ("notifications.ChannelChoice", "socialaccount.SocialAccount"):
-    not_swept(model, reason="Kept while the membership lasts; deleted at withdrawal.")
+    not_swept(model, reason=_("Kept while the membership lasts; deleted at withdrawal."))
 
 # The LINE Login channel (client ID and secret) comes from the settings, not from these rows; no
 # access token is stored (SOCIALACCOUNT_STORE_TOKENS = False). Neither holds anything of a member.

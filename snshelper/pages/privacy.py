@@ -1,5 +1,7 @@
 """Personal data of the pages app: which version of the terms of service a member accepted."""
 
+from django.utils.translation import gettext_lazy as _
+
 from snshelper.privacy.registry import Category, Purpose, not_personal, not_swept, owned_by, personal_data
 
 for language in ("th", "en", "ko"):
@@ -15,6 +17,8 @@ personal_data("pages.TermsAcceptance", "accepted_at", **ACCEPTANCE)
 owned_by("pages.TermsAcceptance", "member")
 not_swept(
     "pages.TermsAcceptance",
-    reason="The terms a member's contract was made under: kept while the membership lasts; withdrawal "
-    "moves it to the withdrawn-member store with the contract records.",
+    reason=_(
+        "The terms a member's contract was made under: kept while the membership lasts; withdrawal "
+        "moves it to the withdrawn-member store with the contract records."
+    ),
 )

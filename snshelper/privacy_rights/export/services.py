@@ -104,9 +104,8 @@ def request_view(*, member, by=None) -> DataSubjectRequest:
             verified_at=now,
             due_at=now + timedelta(days=settings.PRIVACY_ANSWER_DAYS),
         )
-        RequestStep.objects.create(
-            request=request, at=now, actor=by or member, action="received", note="identity verified"
-        )
+        # The request's verified_at says the identity was verified: the step needs no note.
+        RequestStep.objects.create(request=request, at=now, actor=by or member, action="received")
         export = DataExport.objects.create(
             request=request, created_at=now, expires_at=now + timedelta(days=settings.PRIVACY_EXPORT_DAYS)
         )
@@ -170,7 +169,7 @@ def _tell_member(export: DataExport) -> None:
         event_key=f"export:{export.pk}:ready",
     )
     if notification_selectors.goes_by_email(notification):
-        RequestStep.objects.create(request=request, action="mailed", note="link to the export")
+        RequestStep.objects.create(request=request, action="mailed")
         return
     refusal = notification_selectors.email_refusal(notification)
     if refusal:
