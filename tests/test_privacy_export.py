@@ -25,6 +25,7 @@ from snshelper.accounts import services as account_services
 from snshelper.accounts.models import LoginRecord
 from snshelper.api import services as api_services
 from snshelper.core import clock as clock_module
+from snshelper.core import encrypted_files
 from snshelper.notifications.models import DeliveryStatus, Notification
 from snshelper.orders import services as orders
 from snshelper.orders.models import (
@@ -222,8 +223,14 @@ def prepared(member) -> DataExport:
     return export.prepare(request.export)
 
 
+def clear_bytes(found: DataExport) -> bytes:
+    """The export's content, decrypted (the file on disk is encrypted: tests/test_privacy_files.py)."""
+    with encrypted_files.open_for_reading(Path(settings.MEDIA_ROOT, found.path)) as source:
+        return source.read()
+
+
 def load(found: DataExport) -> dict:
-    return json.loads(Path(settings.MEDIA_ROOT, found.path).read_text(encoding="utf-8"))
+    return json.loads(clear_bytes(found).decode())
 
 
 def _expected(value, declaration):
@@ -300,7 +307,7 @@ def test_p9_view_export_holds_every_registered_field_of_the_member(funded, servi
 
 def test_view_export_gives_encrypted_data_in_clear_and_withholds_sign_in_secrets(funded, service, officer):
     values = populate(funded, "SOMCHAI", service, officer)
-    text = Path(settings.MEDIA_ROOT, prepared(funded).path).read_text(encoding="utf-8")
+    text = clear_bytes(prepared(funded)).decode()
     data = json.loads(text)
 
     (account,) = data["records"]["wallet.RefundBankAccount"]["rows"]
@@ -338,7 +345,7 @@ def test_view_export_holds_nothing_of_other_members(funded, make_member, service
         disclosed_at=clock_module.now() - timedelta(hours=1),
     )
 
-    raw = Path(settings.MEDIA_ROOT, prepared(funded).path).read_bytes()
+    raw = clear_bytes(prepared(funded))
     text = raw.decode()
 
     for name, value in theirs.items():

@@ -181,7 +181,9 @@ def _rotated(path: Path):
             try:
                 yield keyring.rotate(token) + b"\n"
             except InvalidToken:
-                raise CorruptFile(f"{path.name} cannot be opened with any key in FIELD_ENCRYPTION_KEYS.") from None
+                raise CorruptFile(
+                    f"{path.name} cannot be opened with any key in FIELD_ENCRYPTION_KEYS."
+                ) from None
 
 
 def _sealed(path: Path):
@@ -223,7 +225,9 @@ class _EncryptedContent(File):
     def chunks(self, chunk_size=None):
         if hasattr(self.file, "seek"):
             self.file.seek(0)
-        source = self.file.chunks() if hasattr(self.file, "chunks") else iter(lambda: self.file.read(CHUNK), b"")
+        source = (
+            self.file.chunks() if hasattr(self.file, "chunks") else iter(lambda: self.file.read(CHUNK), b"")
+        )
         yield from encrypt_chunks(source)
 
 

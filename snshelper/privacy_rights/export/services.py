@@ -69,6 +69,7 @@ from snshelper.privacy.registry import Category
 from snshelper.privacy.retention import RULES
 from snshelper.privacy_rights import signals
 from snshelper.privacy_rights.notices import EXPORT_READY
+from snshelper.wallet import memos
 
 FORMAT = "snshelper-export-1"
 CHUNK = 2000  # rows fetched from the database at a time
@@ -263,6 +264,11 @@ def _json_quoted(convert):
 
 def _json_any(value) -> str:
     return _dumps(value)
+
+
+def _json_memo(value) -> str:
+    """A ledger memo (a code and parameters) as text in the member's language."""
+    return _json_text(memos.render(value))
 
 
 def _json_withheld(value) -> str:
@@ -467,6 +473,8 @@ def _plan(kind: _Kind, member, *, in_sql: bool) -> _Plan:
             column(c.name, None, _json_withheld)
         elif kind.model is Disclosure and c.name == "bundle":
             column(c.name, None, _Bundle(member))
+        elif kind.label == "wallet.LedgerTransaction" and c.name == "memo":
+            column(c.name, None, _json_memo)
         elif not c.encrypted and c.kind in _POSTGRESQL:
             sql = _POSTGRESQL[c.kind].format(f"{table}.{quote(kind.model._meta.get_field(c.name).column)}")
             column(c.name, sql, _PYTHON[c.kind])
