@@ -5,7 +5,6 @@ the register."""
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -20,6 +19,7 @@ from snshelper.privacy_rights.export import services as export
 from snshelper.privacy_rights.withdrawal import services as withdrawal
 from snshelper.staff import roles
 from tests.conftest import sign_in
+from tests.test_privacy_export import clear_bytes
 
 pytestmark = pytest.mark.django_db
 FOUND = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # 08:30 in Bangkok
@@ -456,7 +456,7 @@ def test_a_members_notices_are_in_their_view_export(officer, member, settings):
     breaches.notify_members(incident=incident, by=officer)
     request = export.request_view(member=member)
     prepared = export.prepare(request.export)
-    text = Path(settings.MEDIA_ROOT, prepared.path).read_text(encoding="utf-8")
+    text = clear_bytes(prepared).decode()
     assert "privacy.BreachNotice" in text
     assert "Ignore mails asking for your password" in text
 
