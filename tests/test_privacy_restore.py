@@ -69,7 +69,7 @@ def _run(*args) -> str:
     return out.getvalue()
 
 
-def test_p21_backup_withdraw_and_sweep_restore_then_replay_forgets_them_again(isolated, settled):
+def test_p21_backup_withdraw_and_sweep_restore_then_replay_forgets_them_again(isolated, settled):  # noqa: F811
     slip = Path(TopUp.objects.get(member=settled).slip.path)
     _old_login_record(settled)
     archive = isolated / "before.backup"

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-replay",
             action="store_true",
-            help="restore only (to inspect a copy that will never serve anyone); replay_deletions must follow",
+            help="restore only (to inspect a copy that never serves anyone); replay_deletions must follow",
         )
 
     def handle(self, *args, path, no_replay=False, **options):
