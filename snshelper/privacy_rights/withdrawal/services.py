@@ -361,6 +361,10 @@ def _clocks(label: str, rows, *, now: datetime) -> dict:
         if pk not in clocks or RULES[rule].ends(start) > RULES[clocks[pk][0]].ends(clocks[pk][1]):
             clocks[pk] = (rule, start)
 
+    if label in KEPT_SINCE:
+        rule = _fallback_clock(label, now=now)[0]
+        for pk, start in rows.values_list("pk", KEPT_SINCE[label]):
+            note(pk, rule, start)
     for declared in registry.all_sweeps():
         if declared.model_label != label:
             continue
@@ -377,6 +381,15 @@ def _clocks(label: str, rows, *, now: datetime) -> dict:
             for pk, start in selected.values_list("pk", f"{declared.via}__{parent.since}"):
                 note(pk, parent.rule, start)
     return clocks
+
+
+# Kept rows no sweep dates, and the field their period counts from: a refund account from when it
+# was last set (each payout to it is kept on its own clock, with the account it was paid to); a
+# ledger entry from its transaction. Others count from the end of the contract (terms accepted).
+KEPT_SINCE = {
+    "wallet.RefundBankAccount": "updated_at",
+    "wallet.LedgerEntry": "transaction__created_at",
+}
 
 
 def _fallback_clock(label: str, *, now: datetime) -> tuple[str, datetime]:
