@@ -29,10 +29,12 @@ from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThan
 
 from snshelper.core import clock
+from snshelper.core.events import send_on_commit
 from snshelper.privacy import journal, registry
 from snshelper.privacy.holds import Holds
 from snshelper.privacy.models import DestructionLog
 from snshelper.privacy.retention import RULES
+from snshelper.privacy.signals import personal_data_removed
 
 logger = logging.getLogger(__name__)
 
@@ -82,9 +84,14 @@ def run(*, dry_run: bool = False, batch_size: int = BATCH_SIZE, rules=None) -> l
         except Exception:
             logger.exception("Retention sweep %s of %s failed", declared.rule, declared.model_label)
             failed.append(f"{declared.rule}: {declared.model_label}")
+    results = log.results()
+    if not dry_run:
+        touched = [apps.get_model(r.record_type)._meta.db_table for r in results if r.count]
+        if touched:  # the removed rows' space, reusable soon (PostgreSQL; see privacy.vacuum)
+            send_on_commit(personal_data_removed, sender=run, tables=touched)
     if failed:
         raise SweepFailed(f"Retention sweeps failed: {', '.join(failed)}")
-    return log.results()
+    return results
 
 
 def expired(declared: registry.Sweep, *, now, holds: Holds | None = None):

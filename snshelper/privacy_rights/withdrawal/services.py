@@ -38,6 +38,7 @@ from django.utils.translation import ngettext
 from snshelper.accounts.models import Member
 from snshelper.core import clock
 from snshelper.core.errors import DomainError
+from snshelper.core.events import send_on_commit
 from snshelper.orders.models import (
     ACTIVE,
     OPEN_REFILL,
@@ -50,6 +51,7 @@ from snshelper.orders.models import (
 from snshelper.privacy import journal, registry
 from snshelper.privacy.models import LegalHold, SignupMatch, WithdrawnMember, WithdrawnRecord
 from snshelper.privacy.retention import RULES
+from snshelper.privacy.signals import personal_data_removed
 from snshelper.privacy_rights.export import services as export
 from snshelper.wallet import selectors as wallet_selectors
 from snshelper.wallet.models import LedgerAccount, LedgerTransaction, TopUp, Withdrawal
@@ -314,7 +316,15 @@ def _close(member, *, now: datetime, reason: str, check: bool) -> WithdrawnMembe
     _anonymise_member(locked, now=now)
     # The deletion journal (P21): a database restored from an older backup forgets them again.
     journal.record(journal.entries_for(journal.WITHDREW, "accounts.Member", [locked.pk]))
+    # Remnants (P21): the worker vacuums the tables whose rows were removed or rewritten.
+    send_on_commit(personal_data_removed, sender=withdraw, tables=touched_tables())
     return stored
+
+
+def touched_tables() -> list[str]:
+    """The tables a withdrawal deletes from or rewrites (an UPDATE leaves the old row behind too)."""
+    labels = {*ANONYMISE, *DELETE, "accounts.Member", "sessions.Session"}
+    return sorted(apps.get_model(label)._meta.db_table for label in labels)
 
 
 @dataclass(frozen=True)
