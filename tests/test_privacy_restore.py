@@ -187,3 +187,17 @@ def test_p21_replay_uses_the_moment_of_the_withdrawal(isolated, make_member, clo
     backup.restore(archive)
     _run("replay_deletions", "--backup", str(archive))
     assert Member.objects.get(pk=member.pk).withdrawn_at == withdrew_at
+
+
+def test_p21_each_row_a_sweep_destroyed_is_replayed_from_the_journal_itself(isolated, make_member):
+    """Not only by sweeping again: the journal names the rows (here before any new sweep runs)."""
+    record = _old_login_record(make_member())
+    archive, manifest = backup.create()
+    sweeps.run()
+    backup.restore(archive)
+    assert LoginRecord.objects.filter(pk=record.pk).exists()
+
+    entries = journal.after(manifest.journal_mark)
+    assert sweeps.replay(entries) == {(journal.DELETED, "accounts.LoginRecord"): 1}
+    assert not LoginRecord.objects.filter(pk=record.pk).exists()
+    assert sweeps.replay(entries) == {(journal.DELETED, "accounts.LoginRecord"): 0}
