@@ -16,7 +16,7 @@ from django.db import connection
 from snshelper.accounts.models import LoginRecord, Member
 from snshelper.core import clock as clock_module
 from snshelper.privacy import backup, journal, sweeps
-from snshelper.privacy.models import WithdrawnMember
+from snshelper.privacy.models import DataExport, DataSubjectRequest, WithdrawnMember
 from snshelper.privacy.retention import add_months
 from snshelper.privacy_rights.requests import services as requests
 from snshelper.privacy_rights.withdrawal import selectors as withdrawn_selectors
@@ -34,6 +34,7 @@ from tests.test_privacy_withdrawal import (  # noqa: F401 - the fixture, used by
 
 pytestmark = pytest.mark.django_db(transaction=True)  # real commits: the journal is written on commit
 IP = "203.0.113.77"
+DAY = timedelta(days=1)
 
 
 @pytest.fixture
@@ -201,3 +202,25 @@ def test_p21_each_row_a_sweep_destroyed_is_replayed_from_the_journal_itself(isol
     assert sweeps.replay(entries) == {(journal.DELETED, "accounts.LoginRecord"): 1}
     assert not LoginRecord.objects.filter(pk=record.pk).exists()
     assert sweeps.replay(entries) == {(journal.DELETED, "accounts.LoginRecord"): 0}
+
+
+def test_p21_an_anonymised_row_and_its_file_are_anonymised_again_from_the_journal(isolated, make_member):
+    now = clock_module.now()
+    member = make_member()
+    asked = DataSubjectRequest.objects.create(
+        member=member, kind=DataSubjectRequest.Kind.VIEW, due_at=now, verified_at=now
+    )
+    copy = DataExport.objects.create(request=asked, path="exports/copy.json", size=2, expires_at=now - DAY)
+    file = isolated / "media" / "exports" / "copy.json"
+    file.parent.mkdir(parents=True)
+    file.write_text("{}")
+    archive, manifest = backup.create()
+    sweeps.run(rules={"exports"})
+    assert not file.exists()
+    backup.restore(archive)
+    assert DataExport.objects.get(pk=copy.pk).path == "exports/copy.json" and file.is_file()
+
+    entries = journal.after(manifest.journal_mark)
+    assert sweeps.replay(entries) == {(journal.ANONYMISED, "privacy.DataExport"): 1}
+    assert DataExport.objects.get(pk=copy.pk).path == "" and not file.exists()
+    assert sweeps.replay(entries) == {(journal.ANONYMISED, "privacy.DataExport"): 0}
