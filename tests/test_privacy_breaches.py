@@ -16,6 +16,7 @@ from snshelper.privacy.models import BreachEvent, BreachIncident, BreachNotice, 
 from snshelper.privacy.registry import Category
 from snshelper.privacy_rights.breaches import services as breaches
 from snshelper.privacy_rights.export import services as export
+from snshelper.privacy_rights.withdrawal import selectors as withdrawn_selectors
 from snshelper.privacy_rights.withdrawal import services as withdrawal
 from snshelper.staff import roles
 from tests.conftest import sign_in
@@ -444,7 +445,7 @@ def test_a_withdrawn_member_keeps_the_incident_and_their_notice_moves_to_the_kep
     assert BreachNotice.objects.filter(member=stays).exists()
     incident.refresh_from_db()
     assert incident.affected_members.count() == 2  # the register still counts them
-    kept = json.loads(WithdrawnMember.objects.get(member_id=member.member_id).kept)
+    kept = withdrawn_selectors.document(WithdrawnMember.objects.get(member_id=member.member_id))
     assert [row["text"] for row in kept["records"]["privacy.BreachNotice"]] == [text]
     # Notifying again tells the members still here only once, and the leaver never.
     assert breaches.notify_members(incident=incident, by=officer) == 0

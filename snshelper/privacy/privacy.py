@@ -124,6 +124,15 @@ not_member_owned(
     "privacy.WithdrawnMember",
     reason="A withdrawn member has no account; only the privacy officer reads this store.",
 )
+# Each kept record has its own clock (P5): the withdrawal wrote when its rule ends.
+personal_data("privacy.WithdrawnRecord", "data", important=True, **WITHDRAWN)
+personal_data("privacy.WithdrawnRecord", "counted_from", **{**WITHDRAWN, "category": Category.USAGE_RECORD})
+not_personal("privacy.WithdrawnRecord", "record_type", reason="Names a kind of record, e.g. wallet.TopUp.")
+not_personal("privacy.WithdrawnRecord", "rule", reason="Names a retention rule, e.g. payment.")
+not_member_owned(
+    "privacy.WithdrawnRecord",
+    reason="A withdrawn member has no account; only the privacy officer reads this store.",
+)
 personal_data(
     "privacy.SignupMatch", "note", category=Category.FREE_TEXT, purpose=S, retention="withdrawn_member"
 )
@@ -158,7 +167,12 @@ sweep("privacy.PrivacyInquiry", rule="privacy_questions", since="answered_at", w
 sweep("privacy.Disclosure", rule="contract", since="disclosed_at")
 sweep_with("privacy.CorrectionNotice", parent="privacy.Disclosure", via="disclosure")
 sweep("privacy.LegalHold", rule="legal_hold", since="released_at")
-# The withdrawal wrote when each row is due (its contract's end plus the withdrawn-member rule).
+# The withdrawal wrote when each row is due (its contract's end plus the withdrawn-member rule, or
+# later while one of its kept records is still due).
+# Each kept record leaves at its own rule's end, written at the withdrawal from the record's own
+# date (a payment's, a complaint's closing): before its member's entry, which outlasts them all.
+for _rule in ("contract", "payment", "complaint", "data_requests", "breaches", "withdrawn_member"):
+    sweep("privacy.WithdrawnRecord", rule=_rule, since="destroy_after", due=True, when=Q(rule=_rule))
 sweep("privacy.WithdrawnMember", rule="withdrawn_member", since="destroy_after", due=True)
 sweep_with("privacy.SignupMatch", parent="privacy.WithdrawnMember", via="withdrawn")
 for model in ("privacy.PolicyChangeNotice", "privacy.CookieChoice"):
@@ -291,6 +305,13 @@ registry.not_personal(
     "contract_ended_at",
     "destroy_after",
     reason="The dates that set how long the store keeps a withdrawn member's data.",
+)
+registry.not_personal("privacy.WithdrawnRecord", "id", reason=registry.KEY)
+registry.not_personal("privacy.WithdrawnRecord", "withdrawn", reason=registry.LINK)
+registry.not_personal(
+    "privacy.WithdrawnRecord",
+    "destroy_after",
+    reason="The date the kept record leaves the store, set by its own rule.",
 )
 registry.not_personal("privacy.SignupMatch", "id", reason=registry.KEY)
 registry.not_personal("privacy.SignupMatch", "member", reason=registry.MEMBER_LINK)
