@@ -34,6 +34,7 @@ START, END = "<!-- pages:start -->", "<!-- pages:end -->"
 HOME_TARGET = 50 * 1024
 QUEUE_TARGET = 60 * 1024
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 PHONE_AGENT = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Mobile Safari/537.36"
@@ -152,7 +153,9 @@ def fetch(client, path: str, encoding: str) -> dict:
     }
 
 
-def first_visit(path: str, encoding: str, client=None, *, screenshot: Path | None = None) -> dict:
+def first_visit(
+    path: str, encoding: str, client=None, *, screenshot: Path | None = None, viewport: dict = PHONE
+) -> dict:
     """The page opened in Chromium at 390x844 with an empty cache: every request the browser makes
     is answered by Django in this process (Playwright's routing), so what is counted is what the
     browser asked for (which fonts it needs it decides from the CSS's unicode-range)."""
@@ -173,14 +176,14 @@ def first_visit(path: str, encoding: str, client=None, *, screenshot: Path | Non
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
-        context = browser.new_context(viewport=PHONE, user_agent=PHONE_AGENT, locale="th-TH")
+        context = browser.new_context(viewport=viewport, user_agent=PHONE_AGENT, locale="th-TH")
         page = context.new_page()
         page.route("**/*", answer)
         page.goto(f"http://testserver{path}", wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")
         page.wait_for_timeout(300)
         if screenshot:
-            page.screenshot(path=str(screenshot), full_page=False)
+            page.screenshot(path=str(screenshot), full_page=True)
         browser.close()
     return {
         "requests": [{k: v for k, v in r.items() if k not in ("plain", "sql")} for r in fetched],
@@ -245,7 +248,19 @@ def measure(args, shots: Path | None) -> dict:
     result["orders_first"] = first_visit("/orders/", "br", member_client)
     staff_client = signed_in(staff.email, secret)
     result["queue"] = document(staff_client, "/staff/orders/")
-    result["queue_first"] = first_visit("/staff/orders/", "br", staff_client)
+    result["queue_first"] = first_visit(
+        "/staff/orders/", "br", staff_client, screenshot=shots and shots / "queue-phone.png"
+    )
+    if shots:  # the same pages on a desktop, to look at (not measured)
+        first_visit("/", "br", screenshot=shots / "home-desktop.png", viewport=DESKTOP)
+        first_visit(
+            "/staff/orders/?page=2",
+            "br",
+            staff_client,
+            screenshot=shots / "queue-desktop.png",
+            viewport=DESKTOP,
+        )
+        first_visit("/orders/", "br", member_client, screenshot=shots / "orders-phone.png")
     return result
 
 
