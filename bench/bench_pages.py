@@ -182,8 +182,12 @@ def first_visit(
         page.goto(f"http://testserver{path}", wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")
         page.wait_for_timeout(300)
-        if screenshot:
-            page.screenshot(path=str(screenshot), full_page=True)
+        if screenshot:  # the top of the page, and its last pager in view
+            page.screenshot(path=str(screenshot))
+            pagers = page.locator("nav.pager")
+            if pagers.count():
+                pagers.last.scroll_into_view_if_needed()
+                page.screenshot(path=str(screenshot.with_name(screenshot.stem + "-pager.png")))
         browser.close()
     return {
         "requests": [{k: v for k, v in r.items() if k not in ("plain", "sql")} for r in fetched],
