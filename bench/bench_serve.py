@@ -112,6 +112,37 @@ async def _load(url: str, cookies: dict, clients: int, seconds: float) -> dict:
     }
 
 
+def _workers(pid: int) -> list[int]:
+    try:
+        return [int(n) for n in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def crash(server: Granian) -> dict:
+    """SIGKILL one worker (as the kernel's OOM killer would): does the site keep answering, and
+    how many workers run 5 s later?"""
+    import httpx
+
+    victims = _workers(server.process.pid)
+    os.kill(victims[0], signal.SIGKILL)
+    killed = time.perf_counter()
+    answered = None
+    while time.perf_counter() - killed < 10 and answered is None:
+        try:
+            if httpx.get(f"http://127.0.0.1:{server.port}/", timeout=2).status_code == 200:
+                answered = time.perf_counter() - killed
+        except httpx.TransportError:
+            time.sleep(0.05)
+    time.sleep(max(0.0, 5 - (time.perf_counter() - killed)))
+    return {
+        "before": len(victims),
+        "answered": answered,
+        "alive": server.process.poll() is None,
+        "after": len(_workers(server.process.pid)) if server.process.poll() is None else 0,
+    }
+
+
 def setup() -> dict:
     """A member with 200 orders and a signed-in session; the session cookie to send."""
     from decimal import Decimal
@@ -159,6 +190,7 @@ def measure(args, var_dir: Path) -> dict:
     sides = {"before": BEFORE, "now": after}
     pages = {"home": ("/", {}), "orders": ("/orders/", cookies)}
     results: dict = {side: {page: [] for page in pages} for side in sides}
+    crashes: dict = {}
     for number in range(args.rounds):
         order = list(sides) if number % 2 == 0 else list(reversed(sides))
         for side in order:
@@ -166,9 +198,12 @@ def measure(args, var_dir: Path) -> dict:
                 for page, (path, jar) in pages.items():
                     url = f"http://127.0.0.1:{server.port}{path}"
                     results[side][page].append(asyncio.run(_load(url, jar, args.clients, args.seconds)))
+                if number == 0:
+                    crashes[side] = crash(server)
     load = os.getloadavg()
     return {
         "results": results,
+        "crashes": crashes,
         "options": {side: " ".join(options) for side, options in sides.items()},
         "clients": args.clients,
         "seconds": args.seconds,
@@ -211,6 +246,19 @@ def report(result: dict) -> str:
                 f"| {page} | {side} | {got['rate']:.1f} | {got['p50'] * 1000:.0f} ms"
                 f" | {got['p99'] * 1000:.0f} ms | {got['errors']} |"
             )
+    lines += [
+        "",
+        "One worker killed with SIGKILL (as the kernel's OOM killer does), after the first round's load:",
+        "",
+        "| side | workers | the site answered again after | granian still running 5 s later | workers then |",
+        "| --- | ---: | ---: | --- | ---: |",
+    ]
+    for side in ("before", "now"):
+        got = result["crashes"][side]
+        answered = f"{got['answered'] * 1000:.0f} ms" if got["answered"] is not None else "never (10 s)"
+        lines.append(
+            f"| {side} | {got['before']} | {answered} | {'yes' if got['alive'] else 'no'} | {got['after']} |"
+        )
     lines += [END, ""]
     return "\n".join(lines)
 
