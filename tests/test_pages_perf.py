@@ -21,8 +21,11 @@ from fontTools.ttLib import TTFont
 from snshelper.orders import services as order_services
 from snshelper.orders.models import Status
 from snshelper.orders.services import place_order, transition
+from snshelper.providers import services as provider_services
+from snshelper.providers.models import Forwarding
 from snshelper.wallet import services as wallet
 from tests.conftest import sign_in
+from tests.providers_fixtures import _category
 
 ROOT = Path(__file__).resolve().parent.parent
 SARABUN = ROOT / "snshelper" / "web" / "static" / "vendor" / "sarabun"
@@ -263,3 +266,29 @@ def test_a_signed_in_page_reads_its_session_from_the_cache_and_from_the_database
     fallback = _queries(client, "/orders/")  # still signed in (a 302 to sign-in would fail here)
     assert len([q for q in fallback if "django_session" in q]) == 1
     assert [q for q in _queries(client, "/orders/") if "django_session" in q] == []  # cached again
+
+
+@pytest.mark.django_db
+def test_the_providers_page_lists_every_order_that_needs_a_person_page_by_page(
+    client, make_staff, make_member, provider
+):
+    """It showed the first 200 and hid the rest; now 50 a page, the catalogue changes' page kept."""
+    provider_services.sync_services(provider)
+    (service,) = provider_services.add_to_catalog(
+        provider_services=[provider.services.get(external_id="101")], category=_category()
+    )
+    service.one_active_order_per_link = False
+    service.save()
+    member = make_member()
+    wallet.credit_top_up(member=member, amount=Decimal("100000"), idempotency_key="fund:providers")
+    placed = _orders(member, service, 53)
+    Forwarding.objects.filter(order__in=placed).update(state=Forwarding.State.REFUSED)
+    staff, secret = make_staff("marketing")
+    sign_in(client, staff.email, totp_secret=secret)
+    first = client.get("/staff/providers/?changes_page=1").content.decode()
+    assert first.count('data-testid="attention-') == 50
+    following = re.search(r'<a href="([^"]+)" rel="next">', first)[1].replace("&amp;", "&")
+    assert "attention_page=2" in following and "changes_page=1" in following
+    second = client.get("/staff/providers/" + following).content.decode()
+    assert second.count('data-testid="attention-') == 3
+    assert f'data-testid="attention-{placed[-1].pk}"' in second
