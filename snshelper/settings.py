@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "snshelper.privacy.cookies.DeclaredCookiesOnlyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "snshelper.core.security_headers.SecurityHeadersMiddleware",
+    # Above everything that writes the body; static files come precompressed from whitenoise.
+    "snshelper.core.compression.CompressionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -297,6 +299,9 @@ USE_TZ = True
 
 # --- Cookies: session, CSRF, the cookie choice, language and popup are the only ones (P13) ------
 SESSION_COOKIE_NAME = "sessionid"
+# Read from the cache (Redis, or the file cache) and written through to the database, which is
+# read only when the cache lost it: a signed-in page costs no session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -309,6 +314,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root; never served directly
+# With brotli installed, collectstatic writes a .br (and a .gz) beside every text file, and
+# whitenoise serves the smallest one the browser accepts.
 STORAGES = {
     # Every stored file (payment slips, consultation attachments) is encrypted with the field keys.
     "default": {"BACKEND": "snshelper.core.encrypted_files.EncryptedFileSystemStorage"},

@@ -27,7 +27,7 @@ def _read_by_code() -> set[str]:
     """Every environment variable the code and the scripts read."""
     pattern = re.compile(
         r"env\.\w+\(\s*\"([A-Z][A-Z0-9_]+)\"|os\.environ(?:\.get)?[\(\[]\s*\"([A-Z][A-Z0-9_]+)\""
-        r"|getenv\(\s*\"([A-Z][A-Z0-9_]+)\""
+        r"|getenv\(\s*\"([A-Z][A-Z0-9_]+)\"|\benv(?:\.get\(|,)\s*\"([A-Z][A-Z0-9_]+)\""
     )
     names = set()
     for path in [*(ROOT / "snshelper").rglob("*.py"), ROOT / "manage.py"]:

@@ -14,6 +14,7 @@ from snshelper.catalog.models import Service
 from snshelper.core import parse
 from snshelper.core.form_fields import DayMonthYearField, LinesField, WholeNumberField, YesField
 from snshelper.orders import errors
+from snshelper.orders.models import ACTIVE
 from snshelper.orders.services import MassOrderLine
 
 KEY = {"required": False, "max_length": 200}  # Order.idempotency_key
@@ -192,6 +193,19 @@ class SubscriptionWorkForm(forms.Form):
     quantity = WholeNumberField(error_messages=_not_whole("quantity"))
     existing = YesField()
     reason = forms.CharField(required=False, strip=False)
+
+
+class QueueFilterForm(forms.Form):
+    """The staff queue's filters: an order number or part of a link, and an active status."""
+
+    q = forms.CharField(required=False, max_length=500)
+    status = forms.ChoiceField(required=False, choices=[("", "")] + [(s.value, s.label) for s in ACTIVE])
+
+    def filters(self) -> dict:
+        """``search`` and ``status`` for the selector (none when the query string is not ours)."""
+        if not self.is_valid():
+            return {"search": "", "status": ""}
+        return {"search": self.cleaned_data["q"], "status": self.cleaned_data["status"]}
 
 
 class RefillHandlingForm(forms.Form):

@@ -3,7 +3,7 @@
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from snshelper.catalog.models import Service
-from snshelper.core import clock
+from snshelper.core import clock, parse
 from snshelper.orders.models import (
     ACTIVE,
     OPEN_REFILL,
@@ -17,10 +17,10 @@ from snshelper.orders.models import (
 )
 
 
-def manual_queue() -> QuerySet[Order]:
+def manual_queue(*, search: str = "", status: str = "") -> QuerySet[Order]:
     """Orders our own staff fulfil that are not finished, oldest first (with provider orders
-    staff took over by hand)."""
-    return (
+    staff took over by hand); optionally searched (number or link) and of one active status."""
+    orders = (
         Order.objects.filter(
             Q(service__fulfilment=Service.Fulfilment.MANUAL) | Q(forwarding__state="manual"),
             status__in=ACTIVE,
@@ -30,6 +30,16 @@ def manual_queue() -> QuerySet[Order]:
         .select_related("service__category__platform", "member")
         .order_by("created_at", "id")
     )
+    search = search.strip().lstrip("#")
+    if search:
+        condition = Q(link__icontains=search)
+        number = parse.record_id(search)
+        if number is not None:
+            condition |= Q(pk=number)
+        orders = orders.filter(condition)
+    if status in ACTIVE:
+        orders = orders.filter(status=status)
+    return orders
 
 
 def open_refills() -> QuerySet[RefillRequest]:

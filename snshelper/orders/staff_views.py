@@ -10,25 +10,45 @@ from django.views.decorators.http import require_POST
 from snshelper.core.form_fields import first_error
 from snshelper.orders import services, staff_selectors, subscriptions
 from snshelper.orders.errors import OrderError
-from snshelper.orders.forms import CancelHandlingForm, FulfilForm, RefillHandlingForm, SubscriptionWorkForm
-from snshelper.orders.models import CancelRequest, DripFeedRun, Order, RefillRequest
+from snshelper.orders.forms import (
+    CancelHandlingForm,
+    FulfilForm,
+    QueueFilterForm,
+    RefillHandlingForm,
+    SubscriptionWorkForm,
+)
+from snshelper.orders.models import ACTIVE, CancelRequest, DripFeedRun, Order, RefillRequest
 from snshelper.staff.access import staff_page
 from snshelper.staff.roles import MARKETING
 from snshelper.wallet.errors import InsufficientFunds
 
+ORDERS_PER_PAGE = 50
+REQUESTS_PER_PAGE = 20  # cancel and refill requests, drip-feed runs, subscriptions: each list apart
+
+
+def _page(request, rows, param: str, size: int = REQUESTS_PER_PAGE):
+    return Paginator(rows, size).get_page(request.GET.get(param))
+
 
 @staff_page(MARKETING)
 def queue(request):
-    page = Paginator(staff_selectors.manual_queue(), 50).get_page(request.GET.get("page"))
+    """Every list paginated by its own parameter, so the page's size does not grow with the
+    shop; the page links keep the filters and the other lists' pages."""
+    filters = QueueFilterForm(request.GET)
+    found = filters.filters()
     return render(
         request,
         "orders/staff/queue.html",
         {
-            "page": page,
-            "refills": staff_selectors.open_refills(),
-            "cancels": staff_selectors.open_cancel_requests(),
-            "runs": staff_selectors.due_drip_runs(),
-            "subscriptions": staff_selectors.active_subscriptions(),
+            "page": _page(request, staff_selectors.manual_queue(**found), "page", ORDERS_PER_PAGE),
+            "filters": filters,
+            "q": found["search"],
+            "status": found["status"],
+            "statuses": [(s.value, s.label) for s in ACTIVE],
+            "refills": _page(request, staff_selectors.open_refills(), "refills_page"),
+            "cancels": _page(request, staff_selectors.open_cancel_requests(), "cancels_page"),
+            "runs": _page(request, staff_selectors.due_drip_runs(), "runs_page"),
+            "subscriptions": _page(request, staff_selectors.active_subscriptions(), "subscriptions_page"),
         },
     )
 

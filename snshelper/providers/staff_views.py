@@ -3,6 +3,7 @@ and the changes a re-sync found. Administrators manage providers; marketing staf
 the orders that did not go through."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +27,9 @@ PROVIDER_FIELDS = (
 )
 
 
+PER_PAGE = 50
+
+
 @staff_page(MARKETING, ADMINISTRATOR)
 def overview(request):
     return render(
@@ -33,8 +37,13 @@ def overview(request):
         "providers/overview.html",
         {
             "health": selectors.health(),
-            "attention": selectors.needing_attention()[:200],
-            "changes": selectors.pending_changes()[:100],
+            # Paginated, each list by its own parameter (the links keep the other's page).
+            "attention": Paginator(selectors.needing_attention(), PER_PAGE).get_page(
+                request.GET.get("attention_page")
+            ),
+            "changes": Paginator(selectors.pending_changes(), PER_PAGE).get_page(
+                request.GET.get("changes_page")
+            ),
             "can_manage": request.user.has_perm(MANAGE),
         },
     )
