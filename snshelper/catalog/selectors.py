@@ -58,6 +58,11 @@ def _check_generation() -> None:
         _seen["checked"] = now
 
 
+def forget_orderable_here() -> None:
+    """This process forgets the services it keeps (the others keep theirs)."""
+    _orderable.clear()
+
+
 def forget_orderable() -> None:
     """The catalogue changed: this process forgets its services now and again on commit (a read
     in between saw the old rows), and the other processes on their next check."""
