@@ -537,7 +537,7 @@ def report(args, env, phases, raws, diagnosis, floor_phases=None) -> str:
         "Written by `bench/bench_api_add.py` (how to run it and what it measures: `bench/README.md`)."
         f" The site served by granian {env['granian']} (`bench/floors.py`'s application: the site at"
         " `/api/v2`, the floors beside it; WSGI, blocking threads and backpressure as `manage.py serve`"
-        " sets them) on PostgreSQL, {args.clients} concurrent clients on loopback (asyncio, httpx"
+        f" sets them) on PostgreSQL, {args.clients} concurrent clients on loopback (asyncio, httpx"
         f" {env['httpx']}, one keep-alive connection and one member's API key each) POSTing the form"
         " `key`, `action=add`, `service`, `link`, `quantity`. Baseline: `_core.run_raw` of"
         " `bench_place_order.py` (the same rows written by hand over psycopg, one transaction per order),"
