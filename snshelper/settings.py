@@ -96,6 +96,8 @@ MIDDLEWARE = [
     # Above everything that writes the body; static files come precompressed from whitenoise.
     "snshelper.core.compression.CompressionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # API v2 and JSON API v1 answer here: the HTML-only middleware below never runs for them.
+    "snshelper.api.middleware.MachineApiMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -152,7 +154,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No `SELECT 1` before each request's first query: Django checks a connection after an error
+    # (and drops it when unusable) at the request's end, which is when a check can find anything.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, rate limits and the queue --------------------------------------------------------

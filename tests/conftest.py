@@ -9,7 +9,9 @@ from huey.contrib.djhuey import HUEY
 
 from snshelper import settings as project_settings
 from snshelper.accounts import services as account_services
+from snshelper.catalog import selectors as catalog_selectors
 from snshelper.core import clock as clock_module
+from snshelper.maintenance import selectors as maintenance_selectors
 from snshelper.staff import services as staff_services
 
 pytest_plugins = ["tests.providers_fixtures"]  # a provider simulator and a provider using it
@@ -30,6 +32,8 @@ def _isolated(settings):
     }
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
     cache.clear()  # rate-limit counters start at zero
+    maintenance_selectors.forget()  # and no process-local copy of what the cache held
+    catalog_selectors.forget_orderable_here()
     HUEY.immediate = True  # jobs run at once, in the test's transaction
     yield
     clock_module.release()

@@ -200,3 +200,38 @@ def test_retention_sweep_removes_exactly_the_expired_login_records_and_logs_how_
     assert section.startswith(retention.START) and section.rstrip().endswith(retention.END)
     assert "| raw `DELETE` | 2,000 | 200 | — |" in section
     assert _doc() == doc_before
+
+
+def test_the_active_orders_benchmark_holds_orders_and_adds_beside_them(settings):
+    """bench_active_orders on a tiny load: the held orders sit in the link rule's index as
+    place_order leaves them (a held link is refused, a new one placed), the checks hold."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from bench import _core as core
+    from bench import bench_active_orders as active
+    from snshelper.accounts.models import Member
+    from snshelper.api.services import create_key
+    from snshelper.catalog.models import Service
+    from snshelper.orders import services
+    from snshelper.orders.errors import ActiveOrderForLink
+
+    settings.API_KEY_RATE = "100000/60"
+    doc_before = _doc()
+    fixture = core.make_fixture(members=1)
+    Service.objects.filter(pk=fixture.service_id).update(one_active_order_per_link=True)
+    member = Member.objects.get(pk=fixture.member_ids[0])
+    secret = create_key(member=member, name="Bench").secret
+
+    active.prepare(core, fixture, 50)
+    times = active.run_adds(WSGIHandler(), fixture, secret, orders=5, tag="smoke")
+    active.check(fixture, 5, 50)
+    with pytest.raises(ActiveOrderForLink):
+        services.place_order(
+            member=member,
+            service=Service.objects.get(pk=fixture.service_id),
+            link="https://www.instagram.com/p/held7/",
+            quantity=fixture.quantity,
+        )
+
+    assert len(times) == 5 and all(t > 0 for t in times)
+    assert _doc() == doc_before

@@ -1,5 +1,11 @@
 """Reads of the catalogue."""
 
+import threading
+import time
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 
 from snshelper.catalog.models import Category, Platform, Service
@@ -15,11 +21,58 @@ def orderable_services() -> QuerySet[Service]:
     )
 
 
+# Orderable services by id, kept by each process for the order hot path (decision 0010): an
+# order's service is read from here, not from the database. A change to a service, a category or
+# a platform empties this process's copy at once and, on commit, the others' through a generation
+# in the shared cache, which each process compares at most every GENERATION_CHECK_SECONDS.
+GENERATION_KEY = "snshelper:catalog:generation"
+GENERATION_CHECK_SECONDS = 1.0
+_orderable: dict[int, Service] = {}
+_seen = {"generation": None, "checked": 0.0}
+_lock = threading.Lock()
+
+
 def orderable_service(service_id: int | None) -> Service | None:
-    """The service with this id if a member can order it now (None: no such service)."""
+    """The service with this id if a member can order it now (None: no such service), with its
+    category and platform. Shared by the threads of this process: read it, never change it."""
     if service_id is None:
         return None
-    return orderable_services().filter(pk=service_id).first()
+    _check_generation()
+    service = _orderable.get(service_id)
+    if service is None:
+        service = orderable_services().filter(pk=service_id).first()
+        if service is not None and not transaction.get_connection().in_atomic_block:
+            _orderable[service_id] = service  # only what is committed (a rolled-back change is not)
+    return service
+
+
+def _check_generation() -> None:
+    now = time.monotonic()
+    if now - _seen["checked"] < GENERATION_CHECK_SECONDS:
+        return
+    with _lock:
+        generation = cache.get(GENERATION_KEY)
+        if generation != _seen["generation"]:
+            _orderable.clear()
+            _seen["generation"] = generation
+        _seen["checked"] = now
+
+
+def forget_orderable_here() -> None:
+    """This process forgets the services it keeps (the others keep theirs)."""
+    _orderable.clear()
+
+
+def forget_orderable() -> None:
+    """The catalogue changed: this process forgets its services now and again on commit (a read
+    in between saw the old rows), and the other processes on their next check."""
+    _orderable.clear()
+
+    def everywhere() -> None:
+        _orderable.clear()
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+    transaction.on_commit(everywhere)
 
 
 def _word_matches(word: str) -> Q:

@@ -1,5 +1,6 @@
 """Orders and their state machine. Status strings are API v2's, exactly."""
 
+import hashlib
 from enum import StrEnum
 
 from django.conf import settings
@@ -88,6 +89,12 @@ class Order(models.Model):
     start_count = models.PositiveIntegerField(_("start count"), null=True, blank=True)
     remains = models.PositiveIntegerField(_("remaining"), null=True, blank=True)
     idempotency_key = models.CharField(_("retry key"), max_length=200, blank=True)
+    # While the order is active on a service that takes one active order per link: a hash of the
+    # link (see ``link_key``), unique per member and service; None otherwise. The rule
+    # ``one_active_order_per_link`` is this index, checked by the order's own INSERT.
+    active_link = models.CharField(  # noqa: DJ001 - None, not "", is outside the unique index
+        _("active link key"), max_length=64, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("ordered at"), default=clock.now, db_index=True)
     updated_at = models.DateTimeField(_("last changed"), default=clock.now, db_index=True)  # retention sweep
 
@@ -104,6 +111,11 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(refunded__lte=models.F("charge")), name="refund_within_charge"
             ),
+            models.UniqueConstraint(
+                fields=["member", "service", "active_link"],
+                condition=Q(active_link__isnull=False),
+                name="one_active_order_per_link",
+            ),
         ]
         indexes = [models.Index(fields=["member", "status", "-created_at"])]
 
@@ -113,6 +125,12 @@ class Order(models.Model):
     @property
     def total_quantity(self) -> int:
         return self.quantity * (self.runs or 1)
+
+
+def link_key(link: str) -> str:
+    """The key under which an active order holds its link (``Order.active_link``): the SHA-256 of
+    the link as the order keeps it (stripped), so the index stays small whatever the link's length."""
+    return hashlib.sha256(link.encode()).hexdigest()
 
 
 class OrderTransition(models.Model):

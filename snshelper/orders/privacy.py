@@ -22,6 +22,8 @@ ORDER = {"category": Category.ORDER_DATA, "purpose": Purpose.CONTRACT_PAYMENT, "
 PAY = {"category": Category.PAYMENT_RECORD, "purpose": Purpose.CONTRACT_PAYMENT, "retention": "payment"}
 
 personal_data("orders.Order", "link", **ORDER)
+# The link's SHA-256 while the order is active (the one-active-order-per-link index), None after.
+personal_data("orders.Order", "active_link", **ORDER)
 personal_data("orders.Order", "comments", **ORDER)
 personal_data("orders.Order", "type_fields", **ORDER)
 personal_data("orders.Order", "charge", **PAY)
@@ -61,7 +63,7 @@ sweep(
     since="updated_at",
     action=ANONYMISE,
     when=Q(status__in=FINAL),
-    anonymise={"link": "", "comments": "", "type_fields": {}},
+    anonymise={"link": "", "comments": "", "type_fields": {}, "active_link": None},
 )
 sweep_with("orders.OrderTransition", parent="orders.Order", via="order", anonymise={"reason": ""})
 sweep_with("orders.RefillRequest", parent="orders.Order", via="order", anonymise={"reason": ""})

@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils.translation import gettext_lazy as _
 
 from snshelper.catalog import pricing
 from snshelper.catalog import selectors as catalog
 from snshelper.catalog.models import Service
-from snshelper.core import clock, events, parse
+from snshelper.core import clock, events, parse, rows
 from snshelper.core.bulk_update import update_rows
 from snshelper.orders import errors, signals
 from snshelper.orders import notices as order_notices
@@ -30,9 +30,10 @@ from snshelper.orders.models import (
     RefillStatus,
     Status,
     Subscription,
+    link_key,
 )
 from snshelper.wallet import errors as wallet_errors
-from snshelper.wallet import ledger, memos
+from snshelper.wallet import memos
 from snshelper.wallet import services as wallet
 from snshelper.wallet.models import MONEY
 
@@ -170,18 +171,11 @@ def place_order(
         raise wallet_errors.InsufficientFunds
 
     with transaction.atomic():
-        held = ledger.lock_wallet(member)  # serialises this member's orders: the checks below hold
-        if idempotency_key:
-            earlier = Order.objects.filter(member=member, idempotency_key=idempotency_key).first()
-            if earlier is not None:
-                return earlier
-        if (
-            service.one_active_order_per_link
-            and Order.objects.filter(member=member, service=service, link=link, status__in=ACTIVE).exists()
-        ):
-            raise errors.ActiveOrderForLink
+        # Serialises this member's orders, money and the checks below (one round trip, with the
+        # sales account's id for the charge).
+        held, sales = wallet.lock_for_charge(member)
         now = clock.now()
-        order = Order.objects.create(
+        order = Order(
             member=member,
             service=service,
             link=link,
@@ -193,9 +187,17 @@ def place_order(
             rate=service.rate,
             charge=charge,
             idempotency_key=idempotency_key,
+            active_link=link_key(link) if service.one_active_order_per_link else None,
             created_at=now,
             updated_at=now,
         )
+        if not _write_placed(order, OrderTransition(from_status="", to_status=Status.PENDING, at=now)):
+            # Its INSERT met a unique index: the same key (a retry) or the same link, active.
+            if idempotency_key:
+                earlier = Order.objects.filter(member=member, idempotency_key=idempotency_key).first()
+                if earlier is not None:
+                    return earlier
+            raise errors.ActiveOrderForLink
         if charge > 0:  # a few units of a very cheap service round to nothing: nothing to post
             wallet.charge(
                 member=member,
@@ -203,10 +205,49 @@ def place_order(
                 idempotency_key=f"order:{order.pk}:charge",  # a new order's key: never posted before
                 memo=memos.build(memos.ORDER_CHARGE, order=order.pk),
                 held=held,
+                sales=sales,
             )
-        OrderTransition.objects.create(order=order, from_status="", to_status=Status.PENDING, at=now)
         signals.order_placed.send(sender=Order, order=order)  # in this transaction (forwarding)
     return order
+
+
+def _write_placed(order: Order, history: OrderTransition) -> bool:
+    """INSERT a new order unless one of its unique indexes already holds its values (the
+    member's idempotency key, its active link), and its first history row; False when it was not
+    written. One statement on PostgreSQL (``INSERT … ON CONFLICT DO NOTHING RETURNING`` feeding
+    the history's ``INSERT … SELECT``), two on SQLite. ``order`` gets its id."""
+    connection = connections[router.db_for_write(Order)]
+    columns, params = rows.values(order, connection)
+    history_columns, history_params = rows.values(history, connection, exclude=frozenset({"order"}))
+    orders, names, values = (
+        rows.table(Order, connection),
+        ", ".join(columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    head = f"INSERT INTO {orders} ({names}) VALUES ({values}) ON CONFLICT DO NOTHING RETURNING id"  # noqa: S608
+    transitions = rows.table(OrderTransition, connection)
+    history_names, marks = ", ".join(history_columns), ", ".join(["%s"] * len(history_columns))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH o AS ({head}), t AS (INSERT INTO {transitions} (order_id, {history_names})"  # noqa: S608
+                f" SELECT o.id, {marks} FROM o) SELECT id FROM o",
+                [*params, *history_params],
+            )
+            found = cursor.fetchone()
+        else:
+            cursor.execute(head, params)
+            found = cursor.fetchone()
+            if found is not None:
+                cursor.execute(
+                    f"INSERT INTO {transitions} (order_id, {history_names}) VALUES (%s, {marks})",  # noqa: S608
+                    [found[0], *history_params],
+                )
+    if found is None:
+        return False
+    order.pk = found[0]
+    order._state.adding, order._state.db = False, connection.alias
+    return True
 
 
 def refund_due(order: Order, to_status: str, remains: int | None) -> Decimal:
@@ -221,7 +262,7 @@ def refund_due(order: Order, to_status: str, remains: int | None) -> Decimal:
 
 
 # The order fields a move writes.
-_MOVED = ["status", "start_count", "remains", "refunded", "updated_at"]
+_MOVED = ["status", "start_count", "remains", "refunded", "active_link", "updated_at"]
 
 
 @dataclass(frozen=True)
@@ -301,6 +342,8 @@ def _move(
         at=now,
     )
     order.status, order.start_count, order.remains, order.updated_at = to, start_count, remains, now
+    if to not in ACTIVE:
+        order.active_link = None  # the link is free for a new order
     return _Move(transition=history, refund=refund)
 
 
@@ -406,7 +449,18 @@ def apply_provider_statuses(updates: list[StatusUpdate], *, reason: str = "Provi
         order.pk: order
         for order in Order.objects.select_for_update()
         .filter(pk__in=[u.order_id for u in updates])
-        .only("id", "member_id", "quantity", "runs", "charge", "refunded", "status", "start_count", "remains")
+        .only(
+            "id",
+            "member_id",
+            "quantity",
+            "runs",
+            "charge",
+            "refunded",
+            "status",
+            "start_count",
+            "remains",
+            "active_link",
+        )
         .order_by("pk")
     }
     now, changed, history, refunds = clock.now(), {}, [], []

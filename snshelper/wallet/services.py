@@ -50,20 +50,35 @@ def credit_top_up(*, member, amount: Decimal, idempotency_key: str, by=None, mem
     )
 
 
-def charge(*, member, amount: Decimal, idempotency_key: str, memo: memos.Memo | None = None, held=None):
+def charge(
+    *,
+    member,
+    amount: Decimal,
+    idempotency_key: str,
+    memo: memos.Memo | None = None,
+    held=None,
+    sales: int | None = None,
+):
     """An order's price leaves the member's balance; raises InsufficientFunds when it is short.
 
-    ``held``: the member's wallet as locked by the caller's transaction (see ``ledger.post``)."""
+    ``held``: the member's wallet as locked by the caller's transaction (see ``ledger.post``);
+    ``sales``: the sales account's id when the caller has it (``lock_for_charge``)."""
     return ledger.post(
         idempotency_key=idempotency_key,
         kind=LedgerTransaction.Kind.ORDER_CHARGE,
         memo=memo,
         lines=[
             ledger.Line(held or ledger.wallet_of(member), -amount),
-            ledger.Line(ledger.system_account(Kind.SALES), amount),
+            ledger.Line(sales or ledger.system_account(Kind.SALES), amount),
         ],
         held=held,
     )
+
+
+def lock_for_charge(member) -> tuple[LedgerAccount, int]:
+    """The member's wallet locked for an order (``ledger.lock_wallet``) and the sales account's
+    id, in one round trip: what ``charge`` needs as ``held`` and ``sales``."""
+    return ledger.lock_wallet_beside(member, Kind.SALES)
 
 
 def refund(*, member, amount: Decimal, idempotency_key: str, memo: memos.Memo | None = None, by=None):

@@ -69,7 +69,7 @@ def _numbered(prefix: str):
 # The member row and ledger memos are handled by their own functions below.
 ANONYMISE: dict[str, dict] = {
     "accounts.Member": {},  # _anonymise_member
-    "orders.Order": {"link": "", "comments": "", "type_fields": {}},
+    "orders.Order": {"link": "", "comments": "", "type_fields": {}, "active_link": None},
     "orders.OrderTransition": {"reason": ""},
     "orders.RefillRequest": {"reason": ""},
     "orders.CancelRequest": {"reason": ""},
