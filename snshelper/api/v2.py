@@ -45,7 +45,7 @@ MAX_IDS = 100  # ids per multiple status, refill, refill_status or cancel
 MAX_COUNT = parse.LARGEST_COUNT  # the database's count columns (runs, interval, posts, ...)
 MAX_KEY = 200  # Order.idempotency_key
 QUANTUM = Decimal("0.00001")
-EARLY_CHECK_BYTES = 64 * 1024  # bodies larger than this (or multipart) wait for the lockout check
+EARLY_CHECK_BYTES = 64 * 1024  # bodies larger than this wait for the address's lockout check
 
 
 class BadBody(Exception):
@@ -383,10 +383,10 @@ def _refused(error: TooManyRequests | ServiceUnavailable, status: int) -> JsonRe
 
 
 def _worth_protecting(request: HttpRequest) -> bool:
-    """An upload (multipart) or a body larger than a plain call needs: the address's lockout is
-    checked before reading it (one limiter read; a plain call costs none)."""
+    """A body larger than any plain call (an upload, a flood): the address's lockout is checked
+    before it is read. Plain calls skip it, so each costs one limiter round trip, not two."""
     length = parse.whole_number(request.META.get("CONTENT_LENGTH") or "") or 0
-    return request.content_type.startswith("multipart/") or length > EARLY_CHECK_BYTES
+    return length > EARLY_CHECK_BYTES
 
 
 @csrf_exempt
