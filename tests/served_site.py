@@ -46,9 +46,10 @@ def manage(var_dir: Path, *args: str, **env) -> str:
 
 @pytest.fixture(scope="session")
 def migrated_var(tmp_path_factory) -> Path:
-    """A var/ directory with a migrated SQLite database, made once per test session."""
+    """A var/ directory with a migrated SQLite database and the static files, made once per session."""
     var_dir = tmp_path_factory.mktemp("served-var")
     manage(var_dir, "migrate", "-v0")
+    manage(var_dir, "collectstatic", "--noinput", "-v0")
     return var_dir
 
 

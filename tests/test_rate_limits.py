@@ -185,7 +185,7 @@ def test_no_address_is_stored_in_clear(member, settings):
 
 
 @pytest.mark.parametrize("limiter", ["redis"], indirect=True)
-def test_one_rate_limited_request_costs_one_redis_round_trip(client, funded, limiter):
+def test_one_rate_limited_request_costs_one_redis_round_trip(client, funded, limiter):  # noqa: F811
     secret = api_services.create_key(member=funded, name="panel").secret
     limiter = ratelimit.redis_client()  # the limiter's own client: the cache's is not counted
 
