@@ -32,5 +32,7 @@ class RequestSizeLimitMiddleware:
 
     def __call__(self, request):
         if declared_length(request) > limit_for(request.path):
-            return errors.too_large(request)  # LocaleMiddleware has chosen the language
+            response = errors.too_large(request)  # LocaleMiddleware has chosen the language
+            response["Content-Length"] = str(len(response.content))  # the client needs no more
+            return response
         return self.get_response(request)
