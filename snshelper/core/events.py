@@ -16,6 +16,7 @@ such job's work is found again in the database by a periodic pass once the queue
 docs/decisions/0012-limits-and-outages.md.
 """
 
+import functools
 import logging
 
 import redis
@@ -31,6 +32,7 @@ def queue_on_commit(work) -> None:
     """Run ``work`` (which queues a job) once the transaction commits; a queue that does not
     answer is logged, not raised: the committed change must not turn into an error page."""
 
+    @functools.wraps(work)  # keeps the job's name, for logs and tests that look at callbacks
     def run():
         try:
             work()
