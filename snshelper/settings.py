@@ -96,6 +96,8 @@ MIDDLEWARE = [
     # Above everything that writes the body; static files come precompressed from whitenoise.
     "snshelper.core.compression.CompressionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a body, the APIs included: one over the declared size is refused unread (413).
+    "snshelper.web.body_limit.RequestSizeLimitMiddleware",
     # API v2 and JSON API v1 answer here: the HTML-only middleware below never runs for them.
     "snshelper.api.middleware.MachineApiMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -162,7 +164,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, rate limits and the queue --------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis down: reads miss and writes are skipped (core.cache), never a 500.
+    CACHES = {"default": {"BACKEND": "snshelper.core.cache.TolerantRedisCache", "LOCATION": REDIS_URL}}
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": "snshelper",
@@ -280,6 +283,10 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # key is refused for the rest of the window (guessing keys is slowed to a crawl).
 API_KEY_RATE = env.str("API_KEY_RATE", default="600/60")
 API_KEY_FAILURE_RATE = env.str("API_KEY_FAILURE_RATE", default="20/600")
+# Bodies over these sizes (bytes, as declared by Content-Length) are refused with 413 before they
+# are read: the APIs take no files; pages take at most 3 attachments of 5 MB (support) or a slip.
+API_REQUEST_MAX_BYTES = env.int("API_REQUEST_MAX_BYTES", default=2_621_440)
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=20 * 1024 * 1024)
 # Upstream providers: how long forwarding waits, how often it retries a connection that failed
 # before anything was sent, and how many orders one multiple-status call asks about.
 PROVIDER_MAX_SEND_ATTEMPTS = env.int("PROVIDER_MAX_SEND_ATTEMPTS", default=8)

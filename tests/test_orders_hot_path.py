@@ -251,11 +251,6 @@ def test_an_api_add_asks_redis_nothing_but_the_rate_limit(client, reseller, redi
 
 @needs_redis
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(
-    strict=True,
-    reason="LIMITS (issue 16) rewrites core/ratelimit.py to one Redis round trip; today's limiter"
-    " sends GET, SET NX, EXISTS and INCRBY. Remove this mark when that lands.",
-)
 def test_an_api_add_makes_at_most_one_redis_round_trip(client, reseller, redis_round_trips):
     secret, service = reseller
     assert "order" in _add(client, secret, service, 0).json()

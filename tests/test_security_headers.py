@@ -210,7 +210,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         PRIVACY_OFFICER_EMAIL="dpo@snshelper.example.test",
     )
     result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -218,4 +218,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    # Only the note saying where rate limits are counted and why that is enough (decision 0012).
+    said = result.stdout + result.stderr
+    assert "System check identified 1 issue (0 silenced)." in said, said
+    assert "(core.I001) Rate limits are counted in the database" in said

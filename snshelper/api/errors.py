@@ -23,6 +23,16 @@ class TooManyRequests(ApiError):
         self.retry_after = retry_after
 
 
+class ServiceUnavailable(ApiError):
+    """A part the request needs (the rate limiter's store) does not answer: try again later."""
+
+    message = _("Service temporarily unavailable")
+
+    def __init__(self, retry_after: int = 30):
+        super().__init__()
+        self.retry_after = retry_after
+
+
 class InvalidKeyFields(ApiError):
     message = _("Check the key's name and IP addresses.")
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from snshelper.api.errors import InvalidApiKey, InvalidKeyFields, TooManyRequests
+from snshelper.api.errors import InvalidApiKey, InvalidKeyFields, ServiceUnavailable, TooManyRequests
 from snshelper.api.models import ApiKey
 from snshelper.core import clock, ratelimit
 
@@ -112,18 +112,33 @@ def _ip_allowed(key: ApiKey, ip: str | None) -> bool:
     return any(address in ipaddress.ip_network(net) for net in key.allowed_ips.split())
 
 
+def _failures(ip_ident: str) -> tuple[str, str, str]:
+    """The address's failed-attempt counter, as ``ratelimit`` names it."""
+    return ("api-key-fail", ip_ident, settings.API_KEY_FAILURE_RATE)
+
+
+def check_address(*, ip: str | None) -> None:
+    """Refuse an address locked out by failed key attempts before anything else is read (a body,
+    an upload): one read, nothing counted. Redis down: let the request on to ``authenticate``."""
+    verdict = ratelimit.exceeded(*_failures(_address(ip) or "unknown"))
+    if not verdict.allowed:
+        raise TooManyRequests(verdict.retry_after)
+
+
 def authenticate(*, secret: str, ip: str | None) -> ApiKey:
     """The live key this secret belongs to, checked against its IP list and rate limits.
 
     Wrong, revoked and wrong-address keys all raise InvalidApiKey (one answer: no oracle).
-    Failed attempts are counted per address; past the limit even a right key gets 429 for the
-    rest of the window, so guessing keys is slowed to a crawl.
+    Failed attempts are counted per address, atomically: exactly API_KEY_FAILURE_RATE's count of
+    them get that answer in a window, then the address gets 429 for the rest of it, even with a
+    right key, so guessing keys is slowed to a crawl. Each case costs one limiter round trip.
+
+    When the limiter's store (Redis) is down, a right key is served (its per-key limit lets it
+    through, logged) and a wrong one is refused with ServiceUnavailable (503): no guess is
+    answered while failures cannot be counted.
     """
     ip = _address(ip)
-    ip_ident = ip or "unknown"
-    verdict = ratelimit.exceeded("api-key-fail", ip_ident, settings.API_KEY_FAILURE_RATE)
-    if not verdict.allowed:
-        raise TooManyRequests(verdict.retry_after)
+    failures = _failures(ip or "unknown")
     secret = (secret or "").strip()
     key = None
     if secret and len(secret) <= 200:
@@ -133,9 +148,15 @@ def authenticate(*, secret: str, ip: str | None) -> ApiKey:
             .first()
         )
     if key is None or not _ip_allowed(key, ip):
-        ratelimit.hit("api-key-fail", ip_ident, settings.API_KEY_FAILURE_RATE)
+        verdict = ratelimit.hit(*failures, when_down=ratelimit.REFUSE)
+        if verdict.unavailable:
+            raise ServiceUnavailable(verdict.retry_after)
+        if not verdict.allowed:
+            raise TooManyRequests(verdict.retry_after)
         raise InvalidApiKey
-    verdict = ratelimit.hit("api-key", str(key.pk), settings.API_KEY_RATE)
+    verdict = ratelimit.hit(
+        "api-key", str(key.pk), settings.API_KEY_RATE, guard=failures, when_down=ratelimit.ALLOW
+    )
     if not verdict.allowed:
         raise TooManyRequests(verdict.retry_after)
     now = clock.now()

@@ -23,7 +23,7 @@ from ninja.security import HttpBearer
 from pydantic import AfterValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
 from snshelper.api import services as api_services
-from snshelper.api.errors import IncorrectOrderId, InvalidApiKey, TooManyRequests
+from snshelper.api.errors import IncorrectOrderId, InvalidApiKey, ServiceUnavailable, TooManyRequests
 from snshelper.catalog import selectors as catalog
 from snshelper.catalog.models import Service
 from snshelper.core import parse
@@ -289,6 +289,11 @@ def _invalid_key(request, exc):
 @api.exception_handler(TooManyRequests)
 def _too_many(request, exc: TooManyRequests):
     return _error(request, TooManyRequests.message, 429, {"Retry-After": str(exc.retry_after)})
+
+
+@api.exception_handler(ServiceUnavailable)
+def _unavailable(request, exc: ServiceUnavailable):
+    return _error(request, ServiceUnavailable.message, 503, {"Retry-After": str(exc.retry_after)})
 
 
 @api.exception_handler(DomainError)

@@ -3,6 +3,8 @@ import logging
 from django.apps import AppConfig
 from django.conf import settings
 
+from snshelper.core import checks  # noqa: F401 (registers the deploy check)
+
 
 class CoreConfig(AppConfig):
     name = "snshelper.core"

@@ -13,7 +13,7 @@ import uuid
 
 from django.db import IntegrityError, transaction
 
-from snshelper.core import clock
+from snshelper.core import clock, events
 from snshelper.notifications import channels, kinds, selectors, tasks
 from snshelper.notifications import delivery as sending
 from snshelper.notifications.models import Channel, ChannelChoice, Delivery, DeliveryStatus, Notification
@@ -89,7 +89,7 @@ def _queue(delivery_ids: list[int]) -> None:
         for start in range(0, len(delivery_ids), BATCH):
             tasks.deliver_notices(delivery_ids[start : start + BATCH])
 
-    transaction.on_commit(enqueue)
+    events.queue_on_commit(enqueue)  # the queue down: deliver_due_notices finds them again
 
 
 # --- The member's side ------------------------------------------------------------------------

@@ -69,6 +69,16 @@ EXPIRED_FORM = ErrorText(
     ),
     "Forbidden",
 )
+TOO_LARGE = ErrorText(
+    413,
+    _("Too large to send"),
+    _("What you sent is too large"),
+    _(
+        "The files and text sent at once are larger than we accept. Send smaller or fewer files (each at "
+        "most 5 MB), or ask us for help."
+    ),
+    "Request too large",
+)
 SERVER_ERROR = ErrorText(
     500,
     _("Something went wrong"),
@@ -113,3 +123,8 @@ def csrf_failure(request, reason=""):
 
 def server_error(request):
     return _page(request, SERVER_ERROR)
+
+
+def too_large(request):
+    """A body over the declared limit, refused before it is read (``body_limit``)."""
+    return _page(request, TOO_LARGE)
