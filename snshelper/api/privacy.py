@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from snshelper.privacy.registry import Category, Purpose, not_personal, not_swept, owned_by, personal_data
+from snshelper.privacy.registry import Category, Purpose, not_personal, not_swept, owned_by, personal_data, sweep_with
 
 personal_data(
     "api.ApiKey",
@@ -40,3 +40,28 @@ owned_by("api.ApiKey", "member")
 not_swept(
     "api.ApiKey", reason=_("A credential of the membership: the member deletes it, withdrawal removes it.")
 )
+
+not_personal(
+    "api.IdempotentRequest",
+    "key",
+    reason="An opaque token the member's program makes up for one order request, such as 'order-42'.",
+)
+personal_data(
+    "api.IdempotentRequest",
+    "fingerprint",
+    category=Category.ORDER_DATA,
+    purpose=Purpose.CONTRACT_PAYMENT,
+    retention="contract",
+    important=True,
+    encrypted_by="snshelper.api.idempotency.fingerprint (keyed SHA-256 of the order request: never read back)",
+)
+personal_data(
+    "api.IdempotentRequest",
+    "created_at",
+    category=Category.USAGE_RECORD,
+    purpose=Purpose.CONTRACT_PAYMENT,
+    retention="contract",
+)
+owned_by("api.IdempotentRequest", "member")
+# Part of its order: deleted when the order's data goes (the order's own sweep), with the membership.
+sweep_with("api.IdempotentRequest", parent="orders.Order", via="order")
