@@ -113,8 +113,14 @@ def test_concurrent_duplicates_make_one_order_and_one_201(live_server, secret, f
 @pytest.mark.parametrize(
     "body, error",
     [
-        ({"hashtags": ["ok", "bad\x00tag"]}, "Incorrect request: hashtags[1]: must not contain NUL characters"),
-        ({"link": "https://www.instagram.com/p/\x00/"}, "Incorrect request: link: must not contain NUL characters"),
+        (
+            {"hashtags": ["ok", "bad\x00tag"]},
+            "Incorrect request: hashtags[1]: must not contain NUL characters",
+        ),
+        (
+            {"link": "https://www.instagram.com/p/\x00/"},
+            "Incorrect request: link: must not contain NUL characters",
+        ),
         ({"quantity": "many"}, "Incorrect request: quantity: must be a whole number"),
         ({"quantity": 0}, "Incorrect request: quantity: must be at least 1"),
         ({"runs": 1, "interval": 5}, "Incorrect request: runs: must be at least 2"),

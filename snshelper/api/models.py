@@ -55,14 +55,21 @@ class IdempotentRequest(models.Model):
     key = models.CharField(_("idempotency key"), max_length=200)
     fingerprint = models.CharField(_("request body (SHA-256)"), max_length=64)
     order = models.ForeignKey(
-        "orders.Order", verbose_name=_("order"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "orders.Order",
+        verbose_name=_("order"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("first sent at"), default=clock.now)
 
     class Meta:
         verbose_name = _("idempotent request")
         verbose_name_plural = _("idempotent requests")
-        constraints = [models.UniqueConstraint(fields=["member", "key"], name="one_request_per_idempotency_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "key"], name="one_request_per_idempotency_key")
+        ]
 
     def __str__(self):
         return f"{self.key} → {self.order_id or '…'}"

@@ -2,7 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from snshelper.privacy.registry import Category, Purpose, not_personal, not_swept, owned_by, personal_data, sweep_with
+from snshelper.privacy.registry import (
+    Category,
+    Purpose,
+    not_personal,
+    not_swept,
+    owned_by,
+    personal_data,
+    sweep_with,
+)
 
 personal_data(
     "api.ApiKey",
@@ -53,7 +61,7 @@ personal_data(
     purpose=Purpose.CONTRACT_PAYMENT,
     retention="contract",
     important=True,
-    encrypted_by="snshelper.api.idempotency.fingerprint (keyed SHA-256 of the order request: never read back)",
+    encrypted_by="snshelper.api.idempotency.fingerprint (keyed SHA-256 of the order request)",
 )
 personal_data(
     "api.IdempotentRequest",
