@@ -102,6 +102,14 @@ class ServiceOut(Schema):
     description: str
 
 
+def _together(given: str, needed: str) -> dict:
+    """JSON Schema for "when ``given`` is a number, ``needed`` must be one too"."""
+    return {
+        "if": {"properties": {given: {"type": "integer"}}, "required": [given]},
+        "then": {"properties": {needed: {"type": "integer"}}, "required": [needed]},
+    }
+
+
 class OrderIn(Schema):
     """What to order. Which fields a service needs depends on its type (see GET /services)."""
 
@@ -146,7 +154,9 @@ class OrderIn(Schema):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "examples": [{"service": 1, "link": "https://www.instagram.com/p/Cx1/", "quantity": 1000}]
+            "examples": [{"service": 1, "link": "https://www.instagram.com/p/Cx1/", "quantity": 1000}],
+            # Drip-feed is runs AND interval, or neither (null is the same as leaving a field out).
+            "allOf": [_together("runs", "interval"), _together("interval", "runs")],
         },
     )
 
