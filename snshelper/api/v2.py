@@ -77,6 +77,10 @@ class Params:
             return parse.lines(Params({name: item}).text(name) for item in value)
         return parse.lines(self.text(name))
 
+    def items(self, name: str) -> list[str]:
+        """A list of names (usernames, hashtags): one per line or comma-separated."""
+        return [item.strip() for line in self.lines(name) for item in line.split(",") if item.strip()]
+
     def whole(self, name: str, *, invalid: DomainError, largest: int | None = None) -> int | None:
         """A whole number (None when not given); ``invalid`` when it is not one. One beyond
         ``largest`` (the database's columns) is refused here."""
@@ -249,7 +253,8 @@ def _order_arguments(service: Service, params: Params) -> dict:
     Every field is read (a field that is not text or a list of text is refused whatever the
     type), and the numbers a type takes must be whole numbers: the errors API v2 clients get."""
     kind = service.type
-    usernames, hashtags = params.lines("usernames"), params.lines("hashtags")
+    # Usernames and hashtags never hold a comma: the published example separates them with ", ".
+    usernames, hashtags = params.items("usernames"), params.items("hashtags")
     singles = {name: params.text(name) for name in ("username", "hashtag", "media")}
     if kind == Service.Type.POLL:
         answer = params.count("answer_number", invalid=order_errors.missing("answer_number"))
