@@ -400,6 +400,7 @@ FORMS = [
 # that need a step first are opened with that step taken: see _prepare and _journeys.)
 NOT_PAGES = {
     "healthz": "the health check, in JSON",
+    "api:v2": "API v2, in JSON (GET is answered like POST, decision 0013); its page is /api/docs/",
     "line_qr": "the LINE QR code, an SVG image",
     "line_login": "a redirect to LINE's sign-in (not opened: needs LINE Login configured)",
     "line_callback": "LINE's answer; it redirects (not opened: needs LINE Login configured)",
