@@ -85,6 +85,7 @@ def test_services_lists_what_can_be_ordered_in_the_field_shape(api, make_service
             "refill": True,
             "cancel": True,
             "dripfeed": True,
+            "step": "10",
             "desc": "",
         },
         {
@@ -98,6 +99,7 @@ def test_services_lists_what_can_be_ordered_in_the_field_shape(api, make_service
             "refill": False,
             "cancel": False,
             "dripfeed": False,
+            "step": "10",
             "desc": "",
             "average_time": "90",
         },
@@ -595,9 +597,11 @@ def test_bad_input_never_causes_a_server_error(api, funded, followers):
     }
 
 
-def test_get_is_refused_with_a_json_answer(api):
+def test_get_is_answered_like_post_and_other_methods_are_refused_in_json(api):
     response = httpx.get(api.url, params={"key": api.key, "action": "balance"})
+    assert (response.status_code, response.json()) == (200, {"balance": "1000.00", "currency": "THB"})
 
+    response = httpx.delete(api.url, params={"key": api.key, "action": "balance"})
     assert (response.status_code, response.json()) == (405, {"error": "Incorrect request"})
 
 

@@ -34,6 +34,7 @@ from snshelper.api import services as api_services
 from snshelper.api.models import ApiKey
 from snshelper.catalog.models import Category, Platform, Service
 from snshelper.core import clock
+from snshelper.core.models import RateCounter
 from snshelper.demo import load as demo
 from snshelper.orders import services as order_services
 from snshelper.orders.models import Order
@@ -396,6 +397,7 @@ FORMS = [
 # that need a step first are opened with that step taken: see _prepare and _journeys.)
 NOT_PAGES = {
     "healthz": "the health check, in JSON",
+    "api:v2": "API v2, in JSON (GET is answered like POST, decision 0013); its page is /api/docs/",
     "line_qr": "the LINE QR code, an SVG image",
     "line_login": "a redirect to LINE's sign-in (not opened: needs LINE Login configured)",
     "line_callback": "LINE's answer; it redirects (not opened: needs LINE Login configured)",
@@ -464,6 +466,7 @@ def _journeys(client, see) -> None:
 
 def _walk(language: str, principal: str, account) -> list[Seen]:
     cache.clear()  # rate limits and used TOTP codes start afresh
+    RateCounter.objects.all().delete()  # (the limits' counters without Redis)
     client = Client(raise_request_exception=False)  # a file that is not a page may fail: see NOT_PAGES
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     seen: list[Seen] = []

@@ -65,7 +65,7 @@ def actions() -> list[Action]:
             _("Services"),
             _(
                 "Everything you can order now: ID, type, price per 1,000 and limits. Names are in "
-                "your account's language."
+                "your account's language. step: quantities must be a multiple of it."
             ),
             {"action": "services"},
             [],
@@ -81,6 +81,7 @@ def actions() -> list[Action]:
                     "refill": True,
                     "cancel": True,
                     "dripfeed": True,
+                    "step": "10",
                     "desc": "",
                 }
             ],
@@ -170,7 +171,7 @@ def actions() -> list[Action]:
                 Param("username", _("The account.")),
                 Param("min", _("Fewest units per post.")),
                 Param("max", _("Most units per post.")),
-                Param("posts", _("How many new posts (posts or old_posts is needed)."), False),
+                Param("posts", _("How many new posts; 0 or left out: no limit until the expiry."), False),
                 Param("old_posts", _("How many existing posts."), False),
                 Param("delay", _("Minutes to wait after a post appears."), False),
                 Param("expiry", _("The last day, as day/month/year."), False),

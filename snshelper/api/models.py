@@ -42,3 +42,34 @@ class ApiKey(models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None
+
+
+class IdempotentRequest(models.Model):
+    """A JSON API v1 order request sent with an ``Idempotency-Key``: which body the key was first
+    used with, and the order it made. A retry with the same body replays that order; another
+    body with the key is refused; a retry while the first is still running is told to wait."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(_("idempotency key"), max_length=200)
+    fingerprint = models.CharField(_("request body (SHA-256)"), max_length=64)
+    order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("order"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("first sent at"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "key"], name="one_request_per_idempotency_key")
+        ]
+
+    def __str__(self):
+        return f"{self.key} → {self.order_id or '…'}"

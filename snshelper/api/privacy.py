@@ -3,7 +3,15 @@
 from django.utils.translation import gettext_lazy as _
 
 from snshelper.privacy import registry
-from snshelper.privacy.registry import Category, Purpose, not_personal, not_swept, owned_by, personal_data
+from snshelper.privacy.registry import (
+    Category,
+    Purpose,
+    not_personal,
+    not_swept,
+    owned_by,
+    personal_data,
+    sweep_with,
+)
 
 personal_data(
     "api.ApiKey",
@@ -42,6 +50,30 @@ not_swept(
     "api.ApiKey", reason=_("A credential of the membership: the member deletes it, withdrawal removes it.")
 )
 
+not_personal(
+    "api.IdempotentRequest",
+    "key",
+    reason="An opaque token the member's program makes up for one order request, such as 'order-42'.",
+)
+personal_data(
+    "api.IdempotentRequest",
+    "fingerprint",
+    category=Category.ORDER_DATA,
+    purpose=Purpose.CONTRACT_PAYMENT,
+    retention="contract",
+    important=True,
+    encrypted_by="snshelper.api.idempotency.fingerprint (keyed SHA-256 of the order request)",
+)
+personal_data(
+    "api.IdempotentRequest",
+    "created_at",
+    category=Category.USAGE_RECORD,
+    purpose=Purpose.CONTRACT_PAYMENT,
+    retention="contract",
+)
+owned_by("api.IdempotentRequest", "member")
+# Part of its order: deleted when the order's data goes (the order's own sweep), with the membership.
+sweep_with("api.IdempotentRequest", parent="orders.Order", via="order")
 
 # --- Every other field, explicitly not personal (registry completeness, issue 15 point 7) ---
 
@@ -55,3 +87,6 @@ registry.not_personal(
     "revoked_at",
     reason="The key's public prefix (it opens nothing) and the dates of its life cycle.",
 )
+registry.not_personal("api.IdempotentRequest", "id", reason=registry.KEY)
+registry.not_personal("api.IdempotentRequest", "member", reason=registry.MEMBER_LINK)
+registry.not_personal("api.IdempotentRequest", "order", reason=registry.LINK)

@@ -22,6 +22,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import AfterValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
+from snshelper.api import idempotency
 from snshelper.api import services as api_services
 from snshelper.api.errors import IncorrectOrderId, InvalidApiKey, ServiceUnavailable, TooManyRequests
 from snshelper.catalog import selectors as catalog
@@ -63,7 +64,9 @@ def _printable(text: str) -> str:
     return text
 
 
-Text = Annotated[str, AfterValidator(_printable)]
+NO_NUL = "^[^\\u0000]*$"  # declared in the document as the server enforces it
+Text = Annotated[str, AfterValidator(_printable), Field(json_schema_extra={"pattern": NO_NUL})]
+LINK_PATTERN = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"  # something besides spaces, no NUL
 Lines = Annotated[
     list[Text] | Text,
     Field(description="One item per line, or a list of items."),
@@ -99,14 +102,47 @@ class ServiceOut(Schema):
     description: str
 
 
+def _together(given: str, needed: str) -> dict:
+    """JSON Schema for "when ``given`` is a number, ``needed`` must be one too"."""
+    return {
+        "if": {"properties": {given: {"type": "integer"}}, "required": [given]},
+        "then": {"properties": {needed: {"type": "integer"}}, "required": [needed]},
+    }
+
+
 class OrderIn(Schema):
     """What to order. Which fields a service needs depends on its type (see GET /services)."""
 
     service: int = Field(ge=1, le=MAX_INT, examples=[1])
-    link: Text = Field(max_length=500, examples=["https://www.instagram.com/p/Cx1/"])
-    quantity: int | None = Field(None, ge=1, le=MAX_INT, examples=[1000])
-    runs: int | None = Field(None, ge=1, le=MAX_INT, description="Drip-feed: how many runs.")
-    interval: int | None = Field(None, ge=1, le=MAX_INT, description="Drip-feed: minutes between runs.")
+    link: Text = Field(
+        min_length=1,
+        max_length=500,
+        examples=["https://www.instagram.com/p/Cx1/"],
+        json_schema_extra={"pattern": LINK_PATTERN},
+        description="The post or account, as the service's platform writes it.",
+    )
+    quantity: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_INT,
+        examples=[1000],
+        description=(
+            "Required by every type but Package and Custom Comments (whose quantity is the number "
+            "of comments); between the service's min and max, a multiple of its step (GET /services)."
+        ),
+    )
+    runs: int | None = Field(
+        None,
+        ge=2,
+        le=order_services.MAX_RUNS,
+        description="Drip-feed (services with dripfeed true): how many runs, sent with interval.",
+    )
+    interval: int | None = Field(
+        None,
+        ge=1,
+        le=order_services.MAX_INTERVAL_MINUTES,
+        description="Drip-feed: minutes between runs, sent with runs.",
+    )
     comments: Lines | None = Field(None, description="Custom Comments: one comment per line or item.")
     usernames: Lines | None = Field(None, description="Mentions: one username per line or item.")
     hashtags: Lines | None = None
@@ -118,7 +154,9 @@ class OrderIn(Schema):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "examples": [{"service": 1, "link": "https://www.instagram.com/p/Cx1/", "quantity": 1000}]
+            "examples": [{"service": 1, "link": "https://www.instagram.com/p/Cx1/", "quantity": 1000}],
+            # Drip-feed is runs AND interval, or neither (null is the same as leaving a field out).
+            "allOf": [_together("runs", "interval"), _together("interval", "runs")],
         },
     )
 
@@ -190,13 +228,15 @@ MEANINGS = {
     ),
     404: ("Incorrect order ID: there is no such order among yours.", "Incorrect order ID"),
     409: (
-        "The order's state does not allow this now: refill or cancel not available, or an active "
-        "order for this link already exists on the service.",
+        "The order's state does not allow this now: refill or cancel not available, an active "
+        "order for this link already exists on the service, or a request with the same "
+        "Idempotency-Key is still being processed.",
         "Refill not available",
     ),
     422: ("Incorrect request: a field is missing or invalid; the message names it.", "Incorrect link"),
     429: ("Too many requests: wait the number of seconds in the Retry-After header.", "Too many requests"),
 }
+REPLAYED = "Idempotent-Replayed"
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
 
 # A domain error's status: business refusals that are not bad input get their own code.
@@ -204,6 +244,7 @@ STATUS_OF = [
     (IncorrectOrderId, 404),
     (wallet_errors.InsufficientFunds, 402),
     (wallet_errors.IdempotencyConflict, 409),
+    (idempotency.KeyInUse, 409),
     (order_errors.RefillNotAvailable, 409),
     (order_errors.CancelNotAvailable, 409),
     (order_errors.ActiveOrderForLink, 409),
@@ -249,7 +290,8 @@ api = NinjaAPI(
     description=(
         "The member's API keys as bearer tokens. Money is a decimal string; order statuses are API "
         'v2\'s. Errors are `{"error": "..."}`. Send an `Idempotency-Key` header with POST /orders '
-        "so a retried request returns the first order (200) instead of placing a second one (201)."
+        "so a retried request returns the first order (200, `Idempotent-Replayed: true`) instead of "
+        "placing a second one (201)."
     ),
     auth=ApiKeyBearer(),
     docs=Swagger(settings={"validatorUrl": None}),  # no call to swagger.io's validator
@@ -304,12 +346,70 @@ def _refused(request, exc: DomainError):
     return _error(request, exc.message, status)
 
 
+# Pydantic's error types in plain words, in the schema's terms.
+PLAIN = {
+    "missing": "is required",
+    "extra_forbidden": "is not a field of an order",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "string_type": "must be text",
+    "list_type": "must be a list of text",
+    "string_too_short": "must not be empty",
+    "json_invalid": "the body is not valid JSON",
+    "model_attributes_type": "the body must be a JSON object",
+    "dict_type": "the body must be a JSON object",
+}
+BOUNDS = {
+    "greater_than_equal": ("ge", "must be at least {}"),
+    "less_than_equal": ("le", "must be at most {}"),
+    "string_too_long": ("max_length", "must be at most {} characters"),
+    "string_pattern_mismatch": ("pattern", "must not be blank or contain NUL characters"),
+}
+UNION_BRANCHES = ("list[", "function-", "str", "int", "json-or-python[")
+
+
+def _where(location) -> str:
+    """``hashtags[1]``: the field as the program wrote it (union branch names left out)."""
+    where = ""
+    for part in location:
+        if part in ("body", "payload", "query", "path", "header", "headers"):
+            continue
+        if isinstance(part, int):
+            where += f"[{part}]"
+        elif not part.startswith(UNION_BRANCHES):
+            where += f".{part}" if where else part
+    return where
+
+
+def _plain(problem: dict) -> str:
+    kind = problem.get("type", "")
+    if kind in PLAIN:
+        return PLAIN[kind]
+    if kind in BOUNDS:
+        name, words = BOUNDS[kind]
+        return words.format((problem.get("ctx") or {}).get(name, ""))
+    if kind == "value_error":
+        return str((problem.get("ctx") or {}).get("error", problem.get("msg", "")))
+    return str(problem.get("msg", "")).replace("Input should be", "must be").replace("Value error, ", "")
+
+
+def _first_problem(errors: list[dict]) -> dict:
+    """The first field's most telling problem: a value a field refuses beats the union branch
+    the value did not fit (a list item with NUL is not "not a string")."""
+    if not errors:
+        return {}
+    field = _where(errors[0].get("loc", ()))
+    same = [e for e in errors if _where(e.get("loc", ())).split("[")[0] == field.split("[")[0]]
+    telling = [e for e in same if e.get("type") not in ("string_type", "list_type")]
+    return (telling or same)[0]
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request, exc: ValidationError):
-    """``Incorrect request: quantity: Input should be a valid integer`` (the first problem found)."""
-    first = exc.errors[0] if exc.errors else {}
-    where = ".".join(str(part) for part in first.get("loc", ())[1:] if part not in ("payload", "body"))
-    parts = ["Incorrect request", where, first.get("msg", "")]
+    """``Incorrect request: quantity: must be a whole number`` (the first problem found)."""
+    problem = _first_problem(list(exc.errors))
+    parts = ["Incorrect request", _where(problem.get("loc", ())), _plain(problem)]
     return _error(request, ": ".join(part for part in parts if part), 422)
 
 
@@ -435,32 +535,65 @@ def list_services(request):
 
 @api.post(
     "/orders",
-    **answers({200: OrderOut, 201: OrderOut}, 402, 409, 422),
+    response=answers({200: OrderOut, 201: OrderOut}, 402, 409, 422)["response"],
     operation_id="placeOrder",
     tags=["Orders"],
     summary="Place an order",
     description=(
         "Checks the order, debits the balance and creates it Pending, all at once or not at all. "
-        "201: a new order. 200: a retry with an `Idempotency-Key` already used: the first order, "
-        "charged once."
+        "201: a new order. With an `Idempotency-Key` (any text up to 200 characters, one per "
+        "order): a retry with the same body answers 200 with the first order, charged once, and "
+        "the header `Idempotent-Replayed: true`; the same key with another body answers 422; a "
+        "retry while the first request is still running answers 409 (retry shortly). A refused "
+        "request places nothing and does not use its key up."
     ),
+    openapi_extra={
+        "responses": {
+            **answers({}, 402, 409, 422)["openapi_extra"]["responses"],
+            200: {
+                "description": "A retry: the order the first request with this Idempotency-Key placed.",
+                "headers": {
+                    REPLAYED: {
+                        "description": "Always true: this answer replays the first request's order.",
+                        "schema": {"type": "string", "enum": ["true"]},
+                    }
+                },
+            },
+        }
+    },
 )
 def place_order(
     request,
     payload: OrderIn,
     idempotency_key: Annotated[str, Header(alias="Idempotency-Key", max_length=200)] = "",
 ):
-    service = catalog.orderable_service(payload.service)
-    if service is None:
-        raise order_errors.IncorrectService
-    if service.type == Service.Type.SUBSCRIPTIONS:
-        raise order_errors.InvalidOrderFields(NO_SUBSCRIPTIONS)
     key = idempotency_key.strip()
-    retried = bool(key) and order_selectors.orders_for(request.auth).filter(idempotency_key=key).exists()
-    order = order_services.place_order(
-        member=request.auth, **_order_arguments(service, payload), idempotency_key=key
-    )
-    return Answer(200 if retried else 201, OrderOut(**_order_fields(order)))
+    claim = idempotency.claim(member=request.auth, key=key, body=payload.dict()) if key else None
+    if claim is not None and claim.replay is not None:
+        return _replayed(request, claim.replay)
+    try:
+        service = catalog.orderable_service(payload.service)
+        if service is None:
+            raise order_errors.IncorrectService
+        if service.type == Service.Type.SUBSCRIPTIONS:
+            raise order_errors.InvalidOrderFields(NO_SUBSCRIPTIONS)
+        order = order_services.place_order(
+            member=request.auth, **_order_arguments(service, payload), idempotency_key=key
+        )
+    except BaseException:
+        if claim is not None:
+            idempotency.release(claim)
+        raise
+    if claim is not None:
+        idempotency.complete(claim, order=order)
+    return Answer(201, OrderOut(**_order_fields(order)))
+
+
+def _replayed(request, order: Order) -> HttpResponse:
+    """The first request's answer again: the order as it is now, 200, marked as a replay."""
+    response = api.create_response(request, OrderOut(**_order_fields(order)).dict(), status=200)
+    response[REPLAYED] = "true"
+    return response
 
 
 @api.get(

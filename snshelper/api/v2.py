@@ -1,16 +1,19 @@
 """API v2, the field's reseller protocol, as a server (docs: API-V2.md, followed to the letter).
 
-One URL, POST; ``key`` (or ``api_token``) and ``action`` come in a form, multipart or JSON body.
+One URL, GET or POST; ``key`` (or ``api_token``) and ``action`` come in the query string or a form,
+multipart or JSON body, in whatever charset the request declares (docs/api-v2.md).
 Each action parses its fields, calls the same services and selectors as the member's pages, and
 answers in the protocol's exact shapes: money and counts as strings where panels send strings,
 business errors as HTTP 200 ``{"error": ...}`` in English whatever the member's language. Only an
 unreadable body is a 400, and a rate limit a 429 with ``Retry-After``.
 """
 
+import codecs
 import json
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
@@ -81,6 +84,10 @@ class Params:
             return parse.lines(Params({name: item}).text(name) for item in value)
         return parse.lines(self.text(name))
 
+    def items(self, name: str) -> list[str]:
+        """A list of names (usernames, hashtags): one per line or comma-separated."""
+        return [item.strip() for line in self.lines(name) for item in line.split(",") if item.strip()]
+
     def whole(self, name: str, *, invalid: DomainError, largest: int | None = None) -> int | None:
         """A whole number (None when not given); ``invalid`` when it is not one. One beyond
         ``largest`` (the database's columns) is refused here."""
@@ -121,24 +128,52 @@ class Params:
         return ids
 
 
+def _charset(request: HttpRequest) -> str:
+    """The body's declared charset (UTF-8 when none is), as Python names it; an unknown one is
+    an unreadable body."""
+    declared = (request.content_params.get("charset") or "utf-8").strip().strip('"').lower()
+    try:
+        return codecs.lookup(declared.replace("windows-", "cp")).name  # windows-874 is cp874
+    except LookupError:
+        raise BadBody from None
+
+
+def _form_body(body: bytes, charset: str) -> dict:
+    """A form-encoded body, decoded strictly in its charset: a byte that is not text in it is an
+    unreadable body (Django would guess, or answer an HTML page). Percent-escapes are bytes in
+    the same charset, except in UTF-16/32 bodies, whose escapes clients write in UTF-8."""
+    escapes = "utf-8" if charset.startswith(("utf-16", "utf-32")) else charset
+    try:
+        text = body.decode(charset)
+        pairs = parse_qsl(text, keep_blank_values=True, encoding=escapes, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        raise BadBody from None
+    return dict(pairs)  # the last of a repeated field, as Django's QueryDict.get
+
+
 def _body(request: HttpRequest) -> dict:
-    """The fields of a JSON, form or multipart body (fields in the query string count too)."""
+    """The fields of the query string and of a JSON, form or multipart body (the body wins)."""
     query = {name: request.GET.get(name) for name in request.GET}
     try:
-        if "json" in request.content_type:
-            return {**query, **_json_body(request.body)}
-        fields = {name: request.POST.get(name) for name in request.POST}
-        multipart = request.content_type.startswith("multipart/")
-        if not fields and not multipart and request.body.lstrip()[:1] == b"{":
-            return {**query, **_json_body(request.body)}  # JSON sent without its content type
+        charset = _charset(request)
+        content_type = request.content_type or ""
+        if content_type.startswith("multipart/"):
+            return {**query, **{name: request.POST.get(name) for name in request.POST}}
+        body = request.body
+        if "json" in content_type:
+            return {**query, **_json_body(body, charset)}
+        if not body.strip():
+            return query
+        if body.lstrip()[:1] == b"{" and content_type != "application/x-www-form-urlencoded":
+            return {**query, **_json_body(body, charset)}  # JSON sent without its content type
+        return {**query, **_form_body(body, charset)}  # form-encoded, or sent as text/plain
     except (MultiPartParserError, SuspiciousOperation, UnicodeDecodeError):
         raise BadBody from None
-    return {**query, **fields}
 
 
-def _json_body(body: bytes) -> dict:
+def _json_body(body: bytes, charset: str = "utf-8") -> dict:
     try:
-        data = json.loads(body)
+        data = json.loads(body.decode(charset))
     except (ValueError, RecursionError):
         raise BadBody from None
     if not isinstance(data, dict):
@@ -211,6 +246,7 @@ def services(member, params: Params):
             "refill": service.refillable,
             "cancel": service.cancel_allowed,
             "dripfeed": service.dripfeed_allowed,
+            "step": str(service.step),  # ours: quantities are multiples of it (extra fields are safe)
             "desc": service.in_language("description", language),
             **({"average_time": str(service.average_minutes)} if service.average_minutes else {}),
         }
@@ -224,7 +260,8 @@ def _order_arguments(service: Service, params: Params) -> dict:
     Every field is read (a field that is not text or a list of text is refused whatever the
     type), and the numbers a type takes must be whole numbers: the errors API v2 clients get."""
     kind = service.type
-    usernames, hashtags = params.lines("usernames"), params.lines("hashtags")
+    # Usernames and hashtags never hold a comma: the published example separates them with ", ".
+    usernames, hashtags = params.items("usernames"), params.items("hashtags")
     singles = {name: params.text(name) for name in ("username", "hashtag", "media")}
     if kind == Service.Type.POLL:
         answer = params.count("answer_number", invalid=order_errors.missing("answer_number"))
@@ -257,12 +294,16 @@ def _subscription_arguments(service: Service, params: Params) -> dict:
     def count(name: str) -> int | None:
         return params.count(name, invalid=order_errors.not_a_whole_number(name))
 
+    # posts=0 or no posts (the field's published example): new posts without a limit, i.e. up to
+    # the most one subscription holds, until its expiry or a cancel.
+    posts = count("posts") or subscriptions.MAX_POSTS
+
     return {
         "service": service,
         "username": params.text("username") or params.text("link"),  # some clients send link
         "min_quantity": params.whole("min", invalid=order_errors.not_a_whole_number("min")),
         "max_quantity": params.whole("max", invalid=order_errors.not_a_whole_number("max")),
-        "posts": count("posts"),
+        "posts": posts,
         "old_posts": count("old_posts"),
         "delay": count("delay") or 0,
         "expiry": params.expiry("expiry"),
@@ -276,13 +317,17 @@ def add(member, params: Params):
     key = params.text("idempotency_key")
     if len(key) > MAX_KEY:
         raise ApiError(f"Incorrect request: idempotency_key is longer than {MAX_KEY} characters")
-    if service.type == Service.Type.SUBSCRIPTIONS:
-        fields = _subscription_arguments(service, params)
-        subscription = subscriptions.place_subscription(member=member, **fields, idempotency_key=key)
-        return {"order": subscription.order_id}
-    order = order_services.place_order(
-        member=member, **_order_arguments(service, params), idempotency_key=key
-    )
+    try:
+        if service.type == Service.Type.SUBSCRIPTIONS:
+            fields = _subscription_arguments(service, params)
+            subscription = subscriptions.place_subscription(member=member, **fields, idempotency_key=key)
+            return {"order": subscription.order_id}
+        order = order_services.place_order(
+            member=member, **_order_arguments(service, params), idempotency_key=key
+        )
+    except order_errors.QuantityNotInSteps:  # the field knows no such message: say it its way
+        names = "min and max" if service.type == Service.Type.SUBSCRIPTIONS else "quantity"
+        raise ApiError(f"Incorrect request: {names} must be a multiple of {service.step}") from None
     return {"order": order.pk}
 
 
@@ -392,11 +437,11 @@ def _worth_protecting(request: HttpRequest) -> bool:
 @csrf_exempt
 @never_cache
 def endpoint(request: HttpRequest) -> JsonResponse:
-    """POST /api/v2: authenticate the key, run the action, answer in API v2's shape."""
+    """GET or POST /api/v2: authenticate the key, run the action, answer in API v2's shape."""
     with translation.override("en"):  # the protocol's words, whatever the member reads on pages
-        if request.method != "POST":
+        if request.method not in ("GET", "POST"):
             response = _answer({"error": "Incorrect request"}, status=405)
-            response["Allow"] = "POST"
+            response["Allow"] = "GET, POST"
             return response
         try:
             if _worth_protecting(request):  # a locked-out address is refused before it is read

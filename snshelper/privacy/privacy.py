@@ -237,6 +237,24 @@ not_member_owned(
     reason="A session is found by its random key, not by member; it ends at sign-out, expiry and withdrawal.",
 )
 
+# Rate-limit counters kept in the database when Redis is not configured (core.ratelimit).
+personal_data(
+    "core.RateCounter",
+    "bucket",
+    category=Category.ONLINE_IDENTIFIER,
+    purpose=Purpose.SECURITY,
+    retention="session",
+    encrypted_by="a keyed hash of the limit, the address or key, and the window: no address in clear",
+)
+not_personal(
+    "core.RateCounter", "count", "ends_at", reason="How many requests a window counted, and when it ends."
+)
+not_member_owned("core.RateCounter", reason="Counted per address or key by keyed hash; it names no member.")
+not_swept(
+    "core.RateCounter",
+    reason=_("Each counter is deleted as soon as its window of a few minutes ends."),
+)
+
 # Like `manage.py clearsessions`: a session past its expiry is of no use to anyone.
 sweep("sessions.Session", rule="session", since="expire_date")
 

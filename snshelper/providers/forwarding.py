@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from snshelper.core import clock, events
 from snshelper.core.bulk_update import update_rows
+from snshelper.notifications import services as notices
 from snshelper.orders import errors as order_errors
 from snshelper.orders import services as orders
 from snshelper.orders.models import (
@@ -39,6 +43,7 @@ from snshelper.providers.models import (
     Provider,
     ProviderCall,
 )
+from snshelper.staff.roles import ADMINISTRATOR, MARKETING
 
 State = Forwarding.State
 # Order fields a provider needs, and nothing else: no name, email, phone or bank data leaves us.
@@ -199,7 +204,7 @@ class Connections:
         return self
 
     def __exit__(self, *exc):
-        for context, _ in self.open.values():
+        for context, _client in self.open.values():
             context.__exit__(None, None, None)
 
 
@@ -215,41 +220,90 @@ def forward(order_id: int, *, connections: Connections | None = None) -> Forward
 
 
 def _send(forwarding: Forwarding, client: ProviderClient) -> Forwarding:
-    """Every way the call can end is recorded: sent, retry later, unconfirmed, or refused."""
+    """Every way the call can end is recorded: sent, retry later, unconfirmed, refused, a
+    conflicting order number, or (after ``PROVIDER_MAX_SEND_ATTEMPTS``) given up for staff."""
     looking_up = forwarding.previous_state == State.UNCONFIRMED
     now = clock.now()
     try:
         external_id = client.add(**add_params(forwarding.order))
     except Unreachable as error:
-        return _record(
-            forwarding,
-            state=State.UNCONFIRMED if looking_up else State.QUEUED,
-            last_error=error.detail,
-            next_attempt_at=now + backoff(forwarding.attempts),
-        )
+        return _retry(forwarding, State.UNCONFIRMED if looking_up else State.QUEUED, error.detail)
     except NoAnswer as error:
-        return _record(
-            forwarding,
-            state=State.UNCONFIRMED,
-            last_error=error.detail,
-            next_attempt_at=now + backoff(forwarding.attempts),
-        )
+        return _retry(forwarding, State.UNCONFIRMED, error.detail)
     except Refused as error:
         if looking_up:  # the first request may still have made an order: never conclude "not there"
+            return _retry(forwarding, State.UNCONFIRMED, error.detail)
+        return _record(forwarding, state=State.REFUSED, last_error=error.detail)
+    if (holder := _holder_of(forwarding, external_id)) is not None:
+        return _conflict(forwarding, external_id, holder)
+    try:
+        with transaction.atomic():
             return _record(
                 forwarding,
-                state=State.UNCONFIRMED,
-                last_error=error.detail,
-                next_attempt_at=now + backoff(forwarding.attempts),
+                state=State.SENT,
+                external_id=external_id,
+                confirmed_at=now,
+                last_error="",
+                provider_currency=forwarding.provider.currency,
             )
-        return _record(forwarding, state=State.REFUSED, last_error=error.detail)
+    except IntegrityError:  # another order took the number between the check and the write
+        forwarding.state, forwarding.external_id = State.SENDING, ""
+        return _conflict(forwarding, external_id, _holder_of(forwarding, external_id))
+
+
+def _retry(forwarding: Forwarding, state: str, detail: str) -> Forwarding:
+    """Try again after the backoff, or, once the attempts are spent, stop and tell staff."""
+    if forwarding.attempts >= settings.PROVIDER_MAX_SEND_ATTEMPTS:
+        _record(
+            forwarding,
+            state=State.ATTENTION,
+            last_error=f"Gave up after {forwarding.attempts} attempts: {detail}"[:300],
+        )
+        _tell_staff(forwarding, "provider_order_gave_up", attempts=forwarding.attempts)
+        return forwarding
     return _record(
+        forwarding, state=state, last_error=detail, next_attempt_at=clock.now() + backoff(forwarding.attempts)
+    )
+
+
+def _holder_of(forwarding: Forwarding, external_id: str) -> int | None:
+    """Our other order that already has this provider order number, if one does."""
+    return (
+        Forwarding.objects.filter(provider_id=forwarding.provider_id, external_id=external_id)
+        .exclude(pk=forwarding.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _conflict(forwarding: Forwarding, external_id: str, holder: int | None) -> Forwarding:
+    """The provider answered an order number one of our orders already has: the order is not
+    marked sent (status sync would mix the two up); it waits for staff, who are told."""
+    _record(
         forwarding,
-        state=State.SENT,
-        external_id=external_id,
-        confirmed_at=now,
-        last_error="",
-        provider_currency=forwarding.provider.currency,
+        state=State.CONFLICT,
+        conflicting_external_id=external_id[:50],
+        confirmed_at=clock.now(),
+        last_error=(
+            f"The provider answered order number {external_id}, which our order #{holder} already "
+            "has: the provider restarted or renumbered, or the account is shared."
+        )[:300],
+    )
+    _tell_staff(forwarding, "provider_order_conflict", external_id=external_id, other=f"#{holder}")
+    return forwarding
+
+
+def _tell_staff(forwarding: Forwarding, kind: str, **params) -> None:
+    """A notice to each marketing and administrator staff member, once per order and kind."""
+    staff = get_user_model().objects.filter(
+        is_staff=True, is_active=True, groups__name__in=[MARKETING, ADMINISTRATOR]
+    )
+    notices.notify_many(
+        members=staff.distinct(),
+        kind=kind,
+        params={"number": f"#{forwarding.pk}", "provider": forwarding.provider.name, **params},
+        link=reverse("providers_staff:overview"),
+        event_key=f"{kind}:{forwarding.pk}:{forwarding.attempts}",
     )
 
 
@@ -285,6 +339,10 @@ def forward_due(limit: int = 500) -> int:
 # --- Staff decisions on orders that did not go through ---------------------------------------
 
 
+# Forwardings staff may settle by hand (record the number, fulfil by hand, cancel and refund).
+STAFF_SETTLE = (State.UNCONFIRMED, State.REFUSED, State.QUEUED, State.CONFLICT, State.ATTENTION)
+
+
 @transaction.atomic
 def _locked(order_id: int, states) -> Forwarding:
     forwarding = Forwarding.objects.select_for_update().get(pk=order_id)
@@ -296,10 +354,15 @@ def _locked(order_id: int, states) -> Forwarding:
 @transaction.atomic
 def record_external_id(*, order_id: int, external_id: str, by) -> Forwarding:
     """Staff found the order at the provider (their panel): record its id; sync takes over."""
-    forwarding = _locked(order_id, (State.UNCONFIRMED, State.REFUSED, State.QUEUED))
+    forwarding = _locked(order_id, STAFF_SETTLE)
     external_id = (external_id or "").strip()
     if not external_id or len(external_id) > 50:
         raise order_errors.InvalidOrderFields
+    if (holder := _holder_of(forwarding, external_id)) is not None:
+        raise order_errors.InvalidOrderFields(
+            _("Our order #%(other)s already has the provider's order number %(number)s.")
+            % {"other": holder, "number": external_id}
+        )
     forwarding.state, forwarding.external_id = State.SENT, external_id
     forwarding.confirmed_at, forwarding.last_error = clock.now(), f"confirmed by staff #{by.pk}"
     forwarding.save(update_fields=["state", "external_id", "confirmed_at", "last_error"])
@@ -309,10 +372,11 @@ def record_external_id(*, order_id: int, external_id: str, by) -> Forwarding:
 @transaction.atomic
 def send_again(*, order_id: int, by) -> Forwarding:
     """Staff checked that the provider does not have it (or fixed why it was refused): send it."""
-    forwarding = _locked(order_id, (State.UNCONFIRMED, State.REFUSED))
+    forwarding = _locked(order_id, (State.UNCONFIRMED, State.REFUSED, State.CONFLICT, State.ATTENTION))
     forwarding.state, forwarding.next_attempt_at = State.QUEUED, clock.now()
+    forwarding.attempts = 0  # a fresh set of attempts
     forwarding.last_error = f"sent again by staff #{by.pk}"
-    forwarding.save(update_fields=["state", "next_attempt_at", "last_error"])
+    forwarding.save(update_fields=["state", "next_attempt_at", "attempts", "last_error"])
     events.send_on_commit(signals.forwarding_due, sender=Forwarding, order_id=order_id)
     return forwarding
 
@@ -320,7 +384,7 @@ def send_again(*, order_id: int, by) -> Forwarding:
 @transaction.atomic
 def cancel_unsent(*, order_id: int, by, reason: str) -> Forwarding:
     """The order will not reach the provider: cancel it with a full refund (once)."""
-    forwarding = _locked(order_id, (State.UNCONFIRMED, State.REFUSED, State.QUEUED))
+    forwarding = _locked(order_id, STAFF_SETTLE)
     orders.transition(
         order=forwarding.order,
         to="Canceled",
@@ -336,7 +400,7 @@ def cancel_unsent(*, order_id: int, by, reason: str) -> Forwarding:
 @transaction.atomic
 def move_to_manual(*, order_id: int, by) -> Forwarding:
     """Our staff will fulfil it by hand instead: it joins the manual queue."""
-    forwarding = _locked(order_id, (State.UNCONFIRMED, State.REFUSED, State.QUEUED))
+    forwarding = _locked(order_id, STAFF_SETTLE)
     forwarding.state = State.MANUAL
     forwarding.last_error = f"moved to the manual queue by staff #{by.pk}"
     forwarding.save(update_fields=["state", "last_error"])

@@ -153,11 +153,16 @@ class Forwarding(models.Model):
         REFUSED = "refused", _("Refused by the provider")
         MANUAL = "manual", _("Moved to our manual queue")
         ABANDONED = "abandoned", _("Canceled before reaching the provider")
+        CONFLICT = "conflict", _("The provider gave an order number another order has")
+        ATTENTION = "attention", _("Needs attention: gave up sending")
 
     order = models.OneToOneField(Order, primary_key=True, on_delete=models.CASCADE, related_name="forwarding")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="forwardings")
     state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
     external_id = models.CharField(max_length=50, blank=True)
+    # The order number the provider answered when another of our orders already has it (a
+    # provider restarted or renumbered, a shared account): kept for staff, never synced.
+    conflicting_external_id = models.CharField(max_length=50, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=clock.now)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -113,3 +113,8 @@ registry.not_personal(
     "at",
     reason="A call to a provider: the action, outcome and duration, without its content.",
 )
+registry.not_personal(
+    "providers.Forwarding",
+    "conflicting_external_id",
+    reason="The provider's order number that another of our orders already holds: the provider's code.",
+)

@@ -69,12 +69,13 @@ def health() -> list[Health]:
 
 
 def needing_attention() -> QuerySet[Forwarding]:
-    """Orders a person must look at: reply lost, refused, waiting too long to be sent, unknown to
-    the provider, or at the provider without progress for days."""
+    """Orders a person must look at: reply lost, refused, an order number another order has,
+    given up after every attempt, waiting too long to be sent, unknown to the provider, or at the
+    provider without progress for days."""
     now = clock.now()
     return (
         Forwarding.objects.filter(
-            Q(state__in=[State.UNCONFIRMED, State.REFUSED])
+            Q(state__in=[State.UNCONFIRMED, State.REFUSED, State.CONFLICT, State.ATTENTION])
             | Q(state__in=[State.QUEUED, State.SENDING], order__created_at__lt=now - WAITING_TOO_LONG)
             | Q(state=State.QUEUED, attempts__gte=settings.PROVIDER_MAX_SEND_ATTEMPTS)
             | Q(state=State.SENT, order__status__in=ACTIVE, missing_count__gte=MISSING_BEFORE_STAFF)

@@ -158,6 +158,9 @@ NEWCOMERS = (
 # fmt: on
 
 
+FIRST_ORDER, FIRST_REFILL = 9_000_001, 70_001  # the numbers a fresh provider starts from
+
+
 class SimulatorConfigError(ValueError):
     """A fault, quirk or control command the simulator does not know."""
 
@@ -239,7 +242,7 @@ class ProviderSimulator:
         self.injected: Counter = Counter()
         self.batch_sizes: deque[int] = deque(maxlen=10_000)
         self.connections_opened = 0
-        self._next_order, self._next_refill = 9_000_001, 70_001
+        self._next_order, self._next_refill = FIRST_ORDER, FIRST_REFILL
         self._offset = 0.0
         self._started = time.monotonic()
         self._stopping = threading.Event()
@@ -343,6 +346,17 @@ class ProviderSimulator:
         with self.lock:
             self.forced.extend(queued)
 
+    def restart_without_its_data(self) -> None:
+        """A provider restarted from an empty database: its orders and idempotency keys are
+        forgotten and its order numbers start again from the first one, so new orders get numbers
+        its earlier orders had (the fault that made forwarding stick in issue 16)."""
+        with self.lock:
+            self.orders.clear()
+            self.children.clear()
+            self.refills.clear()
+            self.by_key.clear()
+            self._next_order, self._next_refill = FIRST_ORDER, FIRST_REFILL
+
     def set_balance(self, amount) -> None:
         amount = self._amount(amount)
         with self.lock:
@@ -390,6 +404,7 @@ class ProviderSimulator:
             "change_prices",
             "quirks",
             "honor_idempotency",
+            "restart",
         }
         if unknown:
             raise SimulatorConfigError(f"unknown fields {sorted(unknown)}")
@@ -424,6 +439,8 @@ class ProviderSimulator:
                 self.advance(command["advance"])
             if "honor_idempotency" in command:
                 self.honor_idempotency = command["honor_idempotency"]
+            if command.get("restart"):
+                self.restart_without_its_data()
             if command.get("change_prices"):
                 self.change_prices()
             return self.snapshot()

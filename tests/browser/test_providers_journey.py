@@ -73,3 +73,38 @@ def test_administrator_adds_a_provider_imports_a_service_and_settles_a_lost_repl
         assert len(simulator.received_adds()) == 1 and Order.objects.count() == 1
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}])
+def test_staff_see_a_reused_provider_order_number_and_settle_it(
+    chromium, live_server, simulator, make_staff, funded, sold, viewport
+):
+    """The provider restarted without its data and gave a new order a number an earlier order has:
+    staff see both numbers and the order holding it, and record the right one."""
+    from tests.browser.conftest import Journey
+
+    first = place_order(member=funded, service=sold, link=an_instagram_link(1), quantity=sold.min_quantity)
+    forwarding.forward_due()
+    simulator.restart_without_its_data()
+    second = place_order(member=funded, service=sold, link=an_instagram_link(2), quantity=sold.min_quantity)
+    forwarding.forward_due()
+    taken = Forwarding.objects.get(pk=first.pk).external_id
+    staff, secret = make_staff("marketing")
+    context = chromium.new_context(viewport=viewport, base_url=live_server.url)
+    desk = Journey(context, live_server.url, name=f"providers_conflict_{viewport['width']}")
+    page = desk.page
+    try:
+        sign_in(page, staff.email, totp_secret=secret)
+        page.goto("/staff/providers/")
+        card = page.get_by_test_id(f"attention-{second.pk}")
+        text = card.inner_text()
+        assert "another order has" in text and taken in text and f"#{first.pk}" in text
+        desk.shot("conflict")
+        card.get_by_label("Provider's order number").fill("PANEL-777")
+        card.get_by_role("button", name="It is at the provider").click()
+        page.wait_for_load_state()
+        assert Forwarding.objects.get(pk=second.pk).external_id == "PANEL-777"
+        desk.shot("settled")
+        assert desk.foreign_requests() == []
+    finally:
+        context.close()
