@@ -2,6 +2,7 @@
 every registered field of the member's records, nothing of anyone else's, behind identity
 verification and a link that expires."""
 
+from ipaddress import ip_network
 import io
 import json
 import re
@@ -97,7 +98,7 @@ def populate(member, tag: str, service, officer) -> dict:
 
     wallet.create_bank_transfer_top_up(
         member=member,
-        amount="500",
+        amount=Decimal("500"),
         bank_account="kbank",
         transferred_at=now - timedelta(minutes=5),
         payer_name=f"Payer {tag}",
@@ -108,8 +109,8 @@ def populate(member, tag: str, service, officer) -> dict:
     wallet.save_refund_account(
         member=member, bank_name="KBank", account_holder=f"Holder {tag}", account_number=account_number
     )
-    wallet.request_withdrawal(member=member, amount="50", idempotency_key=f"wd-{tag}")
-    key = api_services.create_key(member=member, name="panel", allowed_ips="198.51.100.7")
+    wallet.request_withdrawal(member=member, amount=Decimal("50"), idempotency_key=f"wd-{tag}")
+    key = api_services.create_key(member=member, name="panel", networks=[ip_network("198.51.100.7")])
     api_services.authenticate(secret=key.secret, ip="198.51.100.7")
 
     correction = DataSubjectRequest.objects.create(

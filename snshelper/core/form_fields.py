@@ -1,6 +1,7 @@
 """Form fields every app's forms share: they read text with ``core.parse`` into typed values."""
 
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -96,3 +97,25 @@ class YesField(forms.BooleanField):
 
     def to_python(self, value) -> bool:
         return value in ("yes", True)
+
+
+class AmountField(forms.Field):
+    """An amount of baht typed by a person (``1,250.50``), read by ``core.parse.amount`` into a
+    Decimal with at most two decimals: greater than zero, or (``signed``) any but zero.
+
+    Pass ``error_messages={"invalid": ...}`` to say what the service would say."""
+
+    default_error_messages = {"invalid": _("Enter an amount greater than zero, with at most two decimals.")}
+
+    def __init__(self, *, signed: bool = False, **kwargs):
+        self.signed = signed
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": "20"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        number = parse.amount(value)
+        if number is None or number == 0 or (number < 0 and not self.signed):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
