@@ -1,11 +1,11 @@
 """API keys: shown once, stored hashed, rotated, revoked, IP-restricted, rate-limited; the keys
 page and the create_api_key command."""
 
-from ipaddress import ip_network
 import hashlib
 import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from ipaddress import ip_network
 
 import pytest
 from django.core.management import CommandError, call_command

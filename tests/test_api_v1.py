@@ -1,13 +1,13 @@
 """JSON API v1: a program with the member's API key sees what the member's pages show, and every
 refusal is {"error": ...} with the status code the OpenAPI document declares."""
 
-from ipaddress import ip_network
 import contextlib
 import html
 import io
 import json
 import subprocess
 from decimal import Decimal
+from ipaddress import ip_network
 
 import httpx
 import pytest

@@ -2,12 +2,12 @@
 every registered field of the member's records, nothing of anyone else's, behind identity
 verification and a link that expires."""
 
-from ipaddress import ip_network
 import io
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from ipaddress import ip_network
 from pathlib import Path
 
 import pytest

@@ -2,8 +2,8 @@
 field with a reason; each reveal writes exactly one append-only log row, kept 2 years, that the
 privacy officer can search. Anyone else is refused and nothing is written."""
 
-from decimal import Decimal
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, connection, transaction

@@ -2,9 +2,9 @@
 first-response and resolution times, assignment, internal notes and canned replies in th / en / ko;
 the member is notified on the site and by email; complaints are kept 5 years under the complaint rule."""
 
-from decimal import Decimal
 import io
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest

@@ -6,8 +6,8 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from snshelper.wallet import ledger, selectors, services
-from snshelper.wallet.forms import PromptPayForm
 from snshelper.wallet.errors import IdempotencyConflict, InsufficientFunds, InvalidAmount, WalletError
+from snshelper.wallet.forms import PromptPayForm
 from snshelper.wallet.models import LedgerAccount, LedgerEntry, LedgerTransaction
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@
 Idempotent: a second run finds what the first made and changes nothing but the passwords.
 """
 
-from decimal import Decimal
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret

@@ -2,6 +2,7 @@
 the privacy officer finds that reveal in the log by the member's ID."""
 
 from decimal import Decimal
+
 import pytest
 
 from snshelper.staff import roles
