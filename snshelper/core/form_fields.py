@@ -119,3 +119,53 @@ class AmountField(forms.Field):
         if number is None or number == 0 or (number < 0 and not self.signed):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return number
+
+
+class DecimalNumberField(forms.Field):
+    """A decimal number, signed or not (``36.5``, ``-10``), read by ``core.parse.decimal_number``
+    (empty: None). Pass ``error_messages={"invalid": ...}`` to say what the service would say."""
+
+    default_error_messages = {"invalid": _("Enter a number.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        number = parse.decimal_number(value)
+        if number is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class ChoiceForm(forms.Form):
+    """The one choice a page's buttons make (``action=approve``, ``decision=accept``...): one of
+    ``choices``, or None when the request names none of them. The honest edge for a button."""
+
+    def __init__(self, data, *, choices: tuple[str, ...], name: str = "action"):
+        super().__init__(data)
+        self.name = name
+        self.fields[name] = forms.ChoiceField(
+            choices=[(choice, choice) for choice in choices], required=False
+        )
+
+    def chosen(self) -> str | None:
+        return (self.cleaned_data.get(self.name) or None) if self.is_valid() else None
+
+
+class ListForm(forms.Form):
+    """A list page's query string: which page (``?page=3``), and in subclasses its search and
+    filters. A value that cannot be read is left out: the list shows its first page, unfiltered."""
+
+    page = WholeNumberField(max_value=parse.LARGEST_COUNT)
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.is_valid()
+
+    def value(self, name: str, default=None):
+        found = self.cleaned_data.get(name)
+        return default if found in (None, "") else found
