@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from snshelper.core import parse
@@ -167,5 +168,64 @@ class ListForm(forms.Form):
         self.is_valid()
 
     def value(self, name: str, default=None):
-        found = self.cleaned_data.get(name)
+        found = getattr(self, "cleaned_data", {}).get(name)
         return default if found in (None, "") else found
+
+
+class NextForm(forms.Form):
+    """``next``: the page of ours to go back to after a button (never one elsewhere)."""
+
+    next = forms.CharField(required=False)
+
+    def page(self, request) -> str:
+        """The page asked for when it is one of ours, else ''."""
+        target = self.cleaned_data.get("next", "") if self.is_valid() else ""
+        allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+        return target if target and allowed else ""
+
+
+def next_page(request, default: str = "") -> str:
+    """The page of ours a request asks to go back to (``next`` in the form, else in the query
+    string), or ``default``."""
+    return NextForm(request.POST).page(request) or NextForm(request.GET).page(request) or default
+
+
+class MemberIdsField(forms.CharField):
+    """Member IDs separated by spaces, commas or lines (``SH-7K3Q9X2P, sh-2m...``): a list, each
+    upper-cased, repeats dropped."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value) or ""
+        return list(dict.fromkeys(item.upper() for item in text.replace(",", " ").split()))
+
+
+class TextsForm(forms.Form):
+    """The free texts a page sends with a button (a reason, an answer, a note, a password...),
+    each as it was typed and '' when absent: the service says what each must be."""
+
+    def __init__(self, data, *names: str):
+        super().__init__(data)
+        for name in names:
+            self.fields[name] = forms.CharField(required=False, strip=False)
+        self.is_valid()
+
+    def text(self, name: str) -> str:
+        return getattr(self, "cleaned_data", {}).get(name) or ""
+
+
+class TextListField(forms.Field):
+    """Every value sent under one name (the boxes ticked), as texts; what each must be is the
+    service's to say."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> list[str]:
+        return [str(item) for item in value] if value else []
