@@ -9,6 +9,7 @@ Standard library only, so the provider simulator may use it outside Django too.
 import ipaddress
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -98,6 +99,25 @@ def record_id(value: object) -> int | None:
     """An id as the database holds them (1 to LARGEST_ID), or None."""
     number = whole_number(value)
     return number if number and number <= LARGEST_ID else None
+
+
+@dataclass(frozen=True)
+class Search:
+    """What was typed in a search box: the text (spaces around removed), and the record number it
+    may mean (``12`` or ``#12``), or None."""
+
+    text: str
+    number: int | None = None
+
+
+def search(value: str | None) -> Search:
+    text = (value or "").strip()
+    return Search(text, record_id(text.removeprefix("#")))
+
+
+def search_words(value: str | None, *, most: int | None = None) -> list[Search]:
+    """Each word of a search box's text (at most ``most`` of them), read as ``search`` reads one."""
+    return [search(word) for word in (value or "").split()[:most]]
 
 
 def lines(value: str | Iterable[str] | None) -> list[str]:

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from snshelper.core.form_fields import first_error
+from snshelper.core.form_fields import ListForm, first_error
 from snshelper.orders import services, staff_selectors, subscriptions
 from snshelper.orders.errors import OrderError
 from snshelper.orders.forms import CancelHandlingForm, FulfilForm, RefillHandlingForm, SubscriptionWorkForm
@@ -19,7 +19,7 @@ from snshelper.wallet.errors import InsufficientFunds
 
 @staff_page(MARKETING)
 def queue(request):
-    page = Paginator(staff_selectors.manual_queue(), 50).get_page(request.GET.get("page"))
+    page = Paginator(staff_selectors.manual_queue(), 50).get_page(ListForm(request.GET).value("page"))
     return render(
         request,
         "orders/staff/queue.html",
