@@ -30,10 +30,10 @@ def make_provider(db, simulator):
             "api_url": simulator.url,
             "api_key": SIM_KEY,
             "currency": "USD",
-            "exchange_rate": "35",
-            "timeout_seconds": "1",
-            "markup_percent": "30",
-            "markup_fixed": "0",
+            "exchange_rate": Decimal("35"),
+            "timeout_seconds": Decimal("1"),
+            "markup_percent": Decimal("30"),
+            "markup_fixed": Decimal("0"),
             "supports_idempotency": True,
         }
         return provider_services.save_provider(**{**values, **fields})

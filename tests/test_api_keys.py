@@ -5,6 +5,7 @@ import hashlib
 import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from ipaddress import ip_network
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -64,7 +65,9 @@ def test_a_key_of_a_member_who_left_is_an_invalid_api_key(client, member):
 
 
 def test_a_key_works_only_from_its_allowed_addresses(client, member):
-    made = services.create_key(member=member, name="server", allowed_ips="203.0.113.0/24\n2001:db8::1")
+    made = services.create_key(
+        member=member, name="server", networks=[ip_network("203.0.113.0/24"), ip_network("2001:db8::1")]
+    )
 
     assert works(client, made.secret, ip="203.0.113.7")
     assert works(client, made.secret, ip="::ffff:203.0.113.8")  # IPv4 seen through an IPv6 socket
@@ -113,7 +116,7 @@ def test_the_secret_is_stored_only_as_a_hash(member):
 
 
 def test_rotating_a_key_stops_the_old_secret_at_once(client, member):
-    made = services.create_key(member=member, name="panel", allowed_ips="198.51.100.20")
+    made = services.create_key(member=member, name="panel", networks=[ip_network("198.51.100.20")])
 
     rotated = services.rotate_key(member=member, key_id=made.key.pk)
 
@@ -239,7 +242,9 @@ def test_revoking_from_the_page_asks_first_then_refuses_the_key(client, member):
 
 
 def test_another_members_key_cannot_be_seen_or_touched(client, member, make_member):
-    theirs = services.create_key(member=make_member(), name="their panel", allowed_ips="203.0.113.1")
+    theirs = services.create_key(
+        member=make_member(), name="their panel", networks=[ip_network("203.0.113.1")]
+    )
     client.force_login(member)
 
     assert "their panel" not in client.get("/api/keys/").content.decode()

@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 from decimal import Decimal
+from ipaddress import ip_network
 
 import httpx
 import pytest
@@ -300,7 +301,7 @@ def test_a_wrong_missing_or_revoked_key_answers_401_invalid_api_key(client, fund
 
 
 def test_a_key_limited_to_other_addresses_answers_401(client, funded):
-    secret = keys.create_key(member=funded, name="office", allowed_ips="203.0.113.0/24").secret
+    secret = keys.create_key(member=funded, name="office", networks=[ip_network("203.0.113.0/24")]).secret
     response = client.get("/api/v1/balance", headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 401
     response = client.get(

@@ -509,7 +509,9 @@ def _extras(accounts) -> None:
     wallet_services.save_refund_account(
         member=member, bank_name="KBANK", account_holder="สมชาย ใจดี", account_number="123-4-56789-0"
     )
-    wallet_services.request_withdrawal(member=member, amount="100", idempotency_key="no-english-left")
+    wallet_services.request_withdrawal(
+        member=member, amount=Decimal("100"), idempotency_key="no-english-left"
+    )
     api_services.create_key(member=member, name="แผงของฉัน")
     export_services.prepare(export_services.request_view(member=member).export)
     now = clock.now()

@@ -63,7 +63,7 @@ def test_line_push_in_korean_and_thai(order, recorder, make_member, django_captu
     link_line(thai, uid="U0000000000000000000000000000thai")
     wallet.credit_top_up(member=thai, amount=D("100"), idempotency_key="t")
     with django_capture_on_commit_callbacks(execute=True):
-        top_up = wallet.create_promptpay_top_up(member=thai, amount="100")
+        top_up = wallet.create_promptpay_top_up(member=thai, amount=Decimal("100"))
     from snshelper.wallet.models import TopUp
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -121,7 +121,7 @@ def test_top_up_outcomes_reach_the_centre_and_email_in_the_members_language(
 ):
     member.language = "en"
     member.save()
-    top_up = wallet.create_promptpay_top_up(member=member, amount="250")
+    top_up = wallet.create_promptpay_top_up(member=member, amount=Decimal("250"))
     from snshelper.wallet.models import TopUp
 
     mail.outbox.clear()
@@ -237,6 +237,8 @@ def test_a_member_may_keep_order_updates_to_the_centre_and_still_gets_money_noti
     assert not completed.deliveries.exists() and mail.outbox == []  # in the centre only
     with django_capture_on_commit_callbacks(execute=True):
         wallet.reject_top_up(
-            top_up=wallet.create_promptpay_top_up(member=member, amount="100"), by=None, reason="No transfer."
+            top_up=wallet.create_promptpay_top_up(member=member, amount=Decimal("100")),
+            by=None,
+            reason="No transfer.",
         )
     assert len(mail.outbox) == 1  # a top-up's outcome still goes by email

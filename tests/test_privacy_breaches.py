@@ -261,7 +261,7 @@ def test_p18_every_change_writes_a_breach_event_naming_fields_never_values(offic
     )
     assert changed == ["measures"]  # ``how`` did not change: not logged
     assert breaches.update_incident(incident=incident, by=officer, title=DESCRIPTION["title"]) == []
-    breaches.add_affected_members(incident=incident, by=officer, member_ids=member.member_id)
+    breaches.add_affected_members(incident=incident, by=officer, member_ids=[member.member_id])
     breaches.add_affected_members(incident=incident, by=officer, member_ids=[member.member_id])  # no-op
     breaches.notify_members(incident=incident, by=officer)
     breaches.mark_reported(incident=incident, by=officer, reference="PDPC-1")
@@ -294,7 +294,7 @@ def test_unknown_or_withdrawn_member_ids_are_refused(officer, make_member):
     withdrawal.withdraw(member=leaver)
     incident = record(officer)
     with translation.override("en"), pytest.raises(breaches.BreachRefused) as unknown:
-        breaches.add_affected_members(incident=incident, by=officer, member_ids="NOSUCH1")
+        breaches.add_affected_members(incident=incident, by=officer, member_ids=["NOSUCH1"])
     assert "Unknown member IDs: NOSUCH1" in str(unknown.value.message)
     with pytest.raises(breaches.BreachRefused):
         breaches.add_affected_members(incident=incident, by=officer, member_ids=[leaver.member_id])

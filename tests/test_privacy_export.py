@@ -7,6 +7,7 @@ import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from ipaddress import ip_network
 from pathlib import Path
 
 import pytest
@@ -100,7 +101,7 @@ def populate(member, tag: str, service, officer) -> dict:
 
     wallet.create_bank_transfer_top_up(
         member=member,
-        amount="500",
+        amount=Decimal("500"),
         bank_account="kbank",
         transferred_at=now - timedelta(minutes=5),
         payer_name=f"Payer {tag}",
@@ -111,8 +112,8 @@ def populate(member, tag: str, service, officer) -> dict:
     wallet.save_refund_account(
         member=member, bank_name="KBank", account_holder=f"Holder {tag}", account_number=account_number
     )
-    wallet.request_withdrawal(member=member, amount="50", idempotency_key=f"wd-{tag}")
-    key = api_services.create_key(member=member, name="panel", allowed_ips="198.51.100.7")
+    wallet.request_withdrawal(member=member, amount=Decimal("50"), idempotency_key=f"wd-{tag}")
+    key = api_services.create_key(member=member, name="panel", networks=[ip_network("198.51.100.7")])
     api_services.authenticate(secret=key.secret, ip="198.51.100.7")
 
     correction = DataSubjectRequest.objects.create(

@@ -6,6 +6,7 @@ readable and ``encrypt_files`` encrypts them."""
 import io
 import json
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def assert_no_sentinel_on_disk():
 def slip_top_up(member):
     return wallet.create_bank_transfer_top_up(
         member=member,
-        amount="500",
+        amount=Decimal("500"),
         bank_account="kbank",
         transferred_at=clock.now() - timedelta(minutes=3),
         payer_name="Somchai",

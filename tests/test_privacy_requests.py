@@ -241,7 +241,7 @@ def test_a_request_about_another_members_record_is_refused(member, make_member, 
         requests.request_correction(
             member=member,
             target_key="orders.Order.link",
-            record_id=str(their_order.pk),
+            record_id=their_order.pk,
             value="https://x.test",
         )
 
@@ -291,7 +291,7 @@ def test_p10_an_order_under_correction_waits_before_it_goes_to_the_provider(fund
     old, new = "https://www.instagram.com/p/OldPost01/", "https://www.instagram.com/p/NewPost01/"
     order = orders.place_order(member=funded, service=sold, link=old, quantity=sold.min_quantity)
     data_request = requests.request_correction(
-        member=funded, target_key="orders.Order.link", record_id=str(order.pk), value=new
+        member=funded, target_key="orders.Order.link", record_id=order.pk, value=new
     )
     forwarding.forward_due()
     assert Forwarding.objects.get(pk=order.pk).state == Forwarding.State.QUEUED
@@ -329,7 +329,7 @@ def test_p11_correcting_a_disclosed_field_notifies_each_earlier_recipient(
     data_request = requests.request_correction(
         member=member,
         target_key="orders.Order.link",
-        record_id=str(order.pk),
+        record_id=order.pk,
         value="https://instagram.com/fixed",
     )
     mail.outbox.clear()

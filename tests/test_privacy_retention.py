@@ -83,7 +83,7 @@ def png_slip() -> SimpleUploadedFile:
 def bank_top_up(member) -> TopUp:
     return wallet.create_bank_transfer_top_up(
         member=member,
-        amount="1,500.00",
+        amount=Decimal("1500.00"),
         bank_account="kbank",
         transferred_at=clock_module.now() - timedelta(minutes=3),
         payer_name=PAYER,
@@ -153,7 +153,7 @@ def test_p4_data_past_every_rule_is_destroyed_or_anonymised_and_the_log_counts_i
     order = completed_order(member, make_service())
     approved = bank_top_up(member)
     wallet.approve_top_up(top_up=approved, by=None)
-    unpaid = wallet.create_promptpay_top_up(member=member, amount="300")
+    unpaid = wallet.create_promptpay_top_up(member=member, amount=Decimal("300"))
     IdentityCheck.objects.create(member=member, code_hash="x" * 64, expires_at=T0 + timedelta(minutes=10))
     complaint = inquiry(member, PrivacyInquiry.Kind.COMPLAINT)
     closed = open_request(member, details="Show me everything", closed_at=T0)
@@ -375,7 +375,7 @@ def test_p6_payment_records_kept_the_day_before_five_years_and_anonymised_the_da
     wallet.save_refund_account(
         member=funded, bank_name="KBank", account_holder=PAYER, account_number=ACCOUNT_NUMBER
     )
-    paid = wallet.request_withdrawal(member=funded, amount="100", idempotency_key="w1")
+    paid = wallet.request_withdrawal(member=funded, amount=Decimal("100"), idempotency_key="w1")
     wallet.pay_withdrawal(withdrawal=paid, by=None, payout_reference="KB-998877")
     slip = slip_path(approved)
 
@@ -522,7 +522,7 @@ def test_p6_staff_audit_log_kept_the_day_before_two_years_and_gone_the_day_after
 
 
 def test_p4_unpaid_top_ups_kept_the_day_before_thirty_days_and_gone_the_day_after(member):
-    unpaid = wallet.create_promptpay_top_up(member=member, amount="300")
+    unpaid = wallet.create_promptpay_top_up(member=member, amount=Decimal("300"))
     clock_module.travel_to(T0 + timedelta(hours=1))
     assert wallet.expire_unpaid_top_ups() == 1
     waiting = bank_top_up(member)  # pending review: finance has not looked yet, never swept

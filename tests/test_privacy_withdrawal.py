@@ -63,7 +63,7 @@ def settled(member, make_service, make_staff):
     account_services.update_profile(member=member, name=NAME, phone=PHONE)
     top_up = wallet.create_bank_transfer_top_up(
         member=member,
-        amount="1000",
+        amount=Decimal("1000"),
         bank_account="kbank",
         transferred_at=clock_module.now() - timedelta(minutes=3),
         payer_name=NAME,
@@ -245,7 +245,7 @@ def test_an_open_order_refuses_withdrawal_until_it_finishes(member, make_service
         member=member, bank_name="KBank", account_holder=NAME, account_number="1234567890"
     )
     finance, _ = make_staff(roles.FINANCE)
-    payout = wallet.request_withdrawal(member=member, amount="9", idempotency_key="refund")
+    payout = wallet.request_withdrawal(member=member, amount=Decimal("9"), idempotency_key="refund")
     with pytest.raises(withdrawal.WithdrawalBlocked):  # the refund is not paid yet
         withdrawal.withdraw(member=member)
     wallet.pay_withdrawal(withdrawal=payout, by=finance, payout_reference="KB-2")

@@ -52,7 +52,7 @@ def resync_after_price_change(provider, simulator) -> list[CatalogChange]:
 def test_price_rise_held_for_review_pauses_a_service_that_would_sell_at_a_loss(provider, simulator):
     provider_services.sync_services(provider)
     sold = provider_services.add_to_catalog(
-        provider_services=list(provider.services.all()), category=_category(), markup_percent="5"
+        provider_services=list(provider.services.all()), category=_category(), markup_percent=Decimal("5")
     )
     before = {s.pk: s.rate for s in sold}
 
@@ -98,7 +98,7 @@ def test_staff_accept_a_held_change_and_the_service_sells_again_at_the_rule_pric
 ):
     provider_services.sync_services(provider)
     provider_services.add_to_catalog(
-        provider_services=list(provider.services.all()), category=_category(), markup_percent="1"
+        provider_services=list(provider.services.all()), category=_category(), markup_percent=Decimal("1")
     )
     changes = resync_after_price_change(provider, simulator)
     held = next(c for c in changes if c.kind == Kind.PRICE and c.outcome in (Outcome.PENDING, Outcome.PAUSED))
@@ -128,10 +128,10 @@ def test_bad_provider_details_are_refused_clearly(db):
             api_url="not a url",
             api_key="k",
             currency="USD",
-            exchange_rate="35",
-            timeout_seconds="20",
-            markup_percent="30",
-            markup_fixed="0",
+            exchange_rate=Decimal("35"),
+            timeout_seconds=Decimal("20"),
+            markup_percent=Decimal("30"),
+            markup_fixed=Decimal("0"),
         )
     with pytest.raises(provider_services.ProviderSetupError):
         provider_services.save_provider(
@@ -139,10 +139,10 @@ def test_bad_provider_details_are_refused_clearly(db):
             api_url="https://p.example/api/v2",
             api_key="",
             currency="USD",
-            exchange_rate="35",
-            timeout_seconds="20",
-            markup_percent="30",
-            markup_fixed="0",
+            exchange_rate=Decimal("35"),
+            timeout_seconds=Decimal("20"),
+            markup_percent=Decimal("30"),
+            markup_fixed=Decimal("0"),
         )
     assert not Provider.objects.exists()
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from snshelper.orders import services as orders
 from snshelper.orders.models import ACTIVE, CancelRequest, Order, RefillStatus
@@ -244,6 +246,58 @@ def test_a_bad_provider_form_says_what_is_wrong(client, make_staff):
     response = client.post("/staff/providers/add/", {"name": "X", "api_url": "nope", "api_key": "k"})
     assert response.status_code == 200
     assert "https://" in response.content.decode()
+
+
+def _provider_form(provider, **changes) -> dict:
+    values = {
+        "name": provider.name,
+        "api_url": provider.api_url,
+        "currency": provider.currency,
+        "exchange_rate": "35",
+        "timeout_seconds": "1",
+        "markup_percent": "30",
+        "markup_fixed": "0",
+        "rounding": provider.rounding,
+        "price_changes": provider.price_changes,
+        "is_active": "on",
+    }
+    return {key: value for key, value in {**values, **changes}.items() if value is not None}
+
+
+def test_an_unreadable_provider_number_is_named_and_nothing_changes(client, make_staff, provider):
+    staff_client(client, make_staff, "administrator")
+    response = client.post(
+        f"/staff/providers/{provider.pk}/edit/", _provider_form(provider, exchange_rate="3 5")
+    )
+    assert response.status_code == 200
+    with translation.override("th"):
+        said = gettext("%(field)s must be a number from %(low)s to %(high)s.") % {
+            "field": "exchange rate",
+            "low": "0.000001",
+            "high": "100000",
+        }
+    assert said in response.content.decode()
+    provider.refresh_from_db()
+    assert provider.exchange_rate == Decimal("35")
+
+
+def test_unticking_active_on_the_provider_form_stops_the_provider(client, make_staff, provider):
+    staff_client(client, make_staff, "administrator")
+    response = client.post(
+        f"/staff/providers/{provider.pk}/edit/",
+        _provider_form(provider, is_active=None, markup_percent="1,000"),
+    )
+    assert response.status_code == 302
+    provider.refresh_from_db()
+    assert not provider.is_active and provider.markup_percent == Decimal("1000")
+
+
+def test_an_unknown_order_action_is_refused_with_its_message(client, make_staff, provider, funded):
+    staff_client(client, make_staff, "marketing")
+    order = place(funded, sold_as(provider, "101"))
+    response = client.post(f"/staff/providers/orders/{order.pk}/", {"action": "explode"}, follow=True)
+    with translation.override("th"):
+        assert gettext("Choose what to do with the order.") in response.content.decode()
 
 
 def test_sending_sweep_picks_up_an_order_whose_job_was_lost(funded, provider, simulator, clock):

@@ -3,6 +3,7 @@ field with a reason; each reveal writes exactly one append-only log row, kept 2 
 privacy officer can search. Anyone else is refused and nothing is written."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -35,7 +36,7 @@ def start(clock):
 @pytest.fixture
 def withdrawal(funded):
     wallet.save_refund_account(member=funded, bank_name="KBank", account_holder=HOLDER, account_number=NUMBER)
-    return wallet.request_withdrawal(member=funded, amount="400", idempotency_key="w1")
+    return wallet.request_withdrawal(member=funded, amount=Decimal("400"), idempotency_key="w1")
 
 
 @pytest.fixture

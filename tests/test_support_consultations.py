@@ -4,6 +4,7 @@ the member is notified on the site and by email; complaints are kept 5 years und
 
 import io
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -244,7 +245,7 @@ def test_only_the_members_own_order_or_top_up_may_be_linked(member, make_member,
     other = make_member()
     with pytest.raises(ConsultationError):
         ask(other, topic=Topic.ORDER, order=order)
-    top_up = wallet.create_promptpay_top_up(member=member, amount="300")
+    top_up = wallet.create_promptpay_top_up(member=member, amount=Decimal("300"))
     with pytest.raises(ConsultationError):
         ask(other, topic=Topic.PAYMENT, top_up=top_up)
     assert ask(member, topic=Topic.PAYMENT, top_up=top_up).top_up == top_up

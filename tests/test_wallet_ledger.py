@@ -7,6 +7,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from snshelper.wallet import ledger, memos, selectors, services
 from snshelper.wallet.errors import IdempotencyConflict, InsufficientFunds, InvalidAmount, WalletError
+from snshelper.wallet.forms import PromptPayForm
 from snshelper.wallet.models import LedgerAccount, LedgerEntry, LedgerTransaction
 
 pytestmark = pytest.mark.django_db
@@ -113,14 +114,23 @@ def test_manual_adjustment_needs_a_reason_and_never_goes_below_zero(member, make
     assert LedgerTransaction.objects.get(idempotency_key="a1").created_by == finance
 
 
-@pytest.mark.parametrize("raw", ["0", "-5", "1.005", "abc", "NaN", "Infinity", ""])
+@pytest.mark.parametrize("raw", ["0", "-5", "1.005", "abc", "NaN", "Infinity", "1e999999"])
 def test_amounts_from_people_must_be_positive_with_two_decimals(raw):
-    with pytest.raises(InvalidAmount):
-        services.parse_amount(raw)
+    form = PromptPayForm({"amount": raw})
+    assert not form.is_valid()
+    assert form.errors["amount"] == [str(InvalidAmount.message)]
 
 
 def test_amounts_from_people_accept_thousands_separators():
-    assert services.parse_amount("1,250.50") == D("1250.50")
+    form = PromptPayForm({"amount": "1,250.50"})
+    assert form.is_valid()
+    assert form.cleaned_data["amount"] == D("1250.50")
+
+
+@pytest.mark.parametrize("raw", ["300", D("1.005"), D("0"), D("-5"), D("NaN"), 300])
+def test_wallet_services_take_only_a_decimal_amount_read_at_the_edge(member, raw):
+    with pytest.raises(InvalidAmount):
+        services.create_promptpay_top_up(member=member, amount=raw)
 
 
 # --- Batches (a provider's status sync refunds many orders at once) ---------------------------

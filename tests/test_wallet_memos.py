@@ -40,9 +40,9 @@ def payouts_with_a_sentinel_account(funded, make_staff):
     services.save_refund_account(
         member=funded, bank_name="KBank", account_holder=SENTINEL_HOLDER, account_number=SENTINEL_NUMBER
     )
-    paid = services.request_withdrawal(member=funded, amount="300", idempotency_key="w1")
+    paid = services.request_withdrawal(member=funded, amount=D("300"), idempotency_key="w1")
     services.pay_withdrawal(withdrawal=paid, by=finance, payout_reference="KB-20261207-01")
-    returned = services.request_withdrawal(member=funded, amount="200", idempotency_key="w2")
+    returned = services.request_withdrawal(member=funded, amount=D("200"), idempotency_key="w2")
     services.reject_withdrawal(withdrawal=returned, by=finance, reason="The bank returned the transfer")
     services.adjust_balance(
         member=funded,

@@ -46,7 +46,7 @@ def _fake_slip():
 
 
 def test_finance_approves_and_the_member_sees_the_balance(client, member, make_staff):
-    top_up = services.create_promptpay_top_up(member=member, amount="300")
+    top_up = services.create_promptpay_top_up(member=member, amount=Decimal("300"))
     finance, secret = make_staff("finance")
     sign_in(client, finance.email, totp_secret=secret)
     page = client.get("/wallet/staff/top-ups/").content.decode()
@@ -58,7 +58,7 @@ def test_finance_approves_and_the_member_sees_the_balance(client, member, make_s
 def test_only_finance_opens_the_queue_and_the_slips(client, member, make_staff):
     top_up = services.create_bank_transfer_top_up(
         member=member,
-        amount="500",
+        amount=Decimal("500"),
         bank_account="kbank",
         transferred_at=top_up_time(),
         payer_name="Somchai",
@@ -84,7 +84,7 @@ def top_up_time():
 
 def test_member_sees_only_own_top_ups(client, member, make_member):
     other = make_member()
-    theirs = services.create_promptpay_top_up(member=other, amount="100")
+    theirs = services.create_promptpay_top_up(member=other, amount=Decimal("100"))
     sign_in(client, member.email)
     assert client.get(f"/wallet/top-ups/{theirs.reference}/").status_code == 404
     assert theirs.reference not in client.get("/wallet/").content.decode()

@@ -40,8 +40,10 @@ def test_a_bad_account_number_is_refused(funded, number):
 
 def test_withdrawal_holds_the_amount_then_finance_pays_it_once(account, make_staff):
     finance, _ = make_staff("finance")
-    withdrawal = services.request_withdrawal(member=account.member, amount="400", idempotency_key="w1")
-    again = services.request_withdrawal(member=account.member, amount="400", idempotency_key="w1")
+    withdrawal = services.request_withdrawal(
+        member=account.member, amount=Decimal("400"), idempotency_key="w1"
+    )
+    again = services.request_withdrawal(member=account.member, amount=Decimal("400"), idempotency_key="w1")
     assert again.pk == withdrawal.pk and selectors.balance(account.member) == D("600")
     services.pay_withdrawal(withdrawal=withdrawal, by=finance, payout_reference="KB-20261125-01")
     services.pay_withdrawal(withdrawal=withdrawal, by=finance, payout_reference="KB-20261125-01")
@@ -54,7 +56,9 @@ def test_withdrawal_holds_the_amount_then_finance_pays_it_once(account, make_sta
 
 def test_rejected_withdrawal_returns_to_the_balance_with_a_reason(account, make_staff):
     finance, _ = make_staff("finance")
-    withdrawal = services.request_withdrawal(member=account.member, amount="400", idempotency_key="w1")
+    withdrawal = services.request_withdrawal(
+        member=account.member, amount=Decimal("400"), idempotency_key="w1"
+    )
     with pytest.raises(WalletError):
         services.reject_withdrawal(withdrawal=withdrawal, by=finance, reason="")
     services.reject_withdrawal(withdrawal=withdrawal, by=finance, reason="Account name does not match")
@@ -64,13 +68,13 @@ def test_rejected_withdrawal_returns_to_the_balance_with_a_reason(account, make_
 
 def test_withdrawing_more_than_the_balance_is_refused(account):
     with pytest.raises(InsufficientFunds):
-        services.request_withdrawal(member=account.member, amount="1000.01", idempotency_key="w2")
+        services.request_withdrawal(member=account.member, amount=Decimal("1000.01"), idempotency_key="w2")
     assert not Withdrawal.objects.exists() and selectors.balance(account.member) == D("1000")
 
 
 def test_withdrawal_needs_a_saved_account(funded):
     with pytest.raises(WalletError):
-        services.request_withdrawal(member=funded, amount="10", idempotency_key="w3")
+        services.request_withdrawal(member=funded, amount=Decimal("10"), idempotency_key="w3")
 
 
 def test_member_page_requests_and_finance_page_pays(client, funded, make_staff):
@@ -123,7 +127,9 @@ def test_a_refused_withdrawal_on_the_page_changes_nothing(client, funded):
 def test_finance_rejects_with_a_reason_and_a_reveal_must_name_a_withdrawal_on_the_list(
     client, account, make_staff
 ):
-    withdrawal = services.request_withdrawal(member=account.member, amount="400", idempotency_key="w1")
+    withdrawal = services.request_withdrawal(
+        member=account.member, amount=Decimal("400"), idempotency_key="w1"
+    )
     finance, secret = make_staff("finance")
     sign_in(client, finance.email, totp_secret=secret)
     for named in ("", "not-a-number", str(withdrawal.pk + 1), "9" * 40):

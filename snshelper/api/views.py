@@ -48,7 +48,7 @@ def keys(request):
             made = services.create_key(
                 member=request.user,
                 name=form.cleaned_data["name"],
-                allowed_ips=form.cleaned_data["allowed_ips"],
+                networks=form.cleaned_data["allowed_ips"],
             )
         except InvalidKeyFields as error:
             form.add_error(None, error.message)
@@ -75,7 +75,7 @@ def edit(request, pk: int):
                 member=request.user,
                 key_id=key.pk,
                 name=form.cleaned_data["name"],
-                allowed_ips=form.cleaned_data["allowed_ips"],
+                networks=form.cleaned_data["allowed_ips"],
             )
         except InvalidKeyFields as error:
             form.add_error(None, error.message)

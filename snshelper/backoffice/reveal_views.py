@@ -1,6 +1,6 @@
 """The privacy officer's search of the personal-data reveal log and its monthly review (P16)."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.core.paginator import Paginator
@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from snshelper.core import clock
+from snshelper.core.form_fields import ListForm
 from snshelper.staff import access, reveals
 from snshelper.staff.access import staff_page
 from snshelper.staff.models import RevealLog
@@ -29,11 +30,17 @@ class RevealSearchForm(forms.Form):
         self.fields["field"].choices = [("", _("Any field"))] + [(key, key) for key in fields]
 
 
+class MonthForm(forms.Form):
+    """``?month=YYYY-MM``: a month (its first day)."""
+
+    month = forms.DateField(input_formats=["%Y-%m"], required=False)
+
+
 @staff_page(PRIVACY_OFFICER)
 def reveal_log(request):
     form = RevealSearchForm(request.GET or None)
     criteria = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(reveals.search(**criteria), 50).get_page(request.GET.get("page"))
+    page = Paginator(reveals.search(**criteria), 50).get_page(ListForm(request.GET).value("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "staff/reveals.html", {"form": form, "page": page, "query": query.urlencode()})
@@ -44,10 +51,8 @@ def reveal_report(request):
     """The monthly review of the reveal log; the previous month unless ``?month=YYYY-MM``."""
     today = timezone.localdate(clock.now())
     previous = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    try:
-        month = datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
-    except ValueError:
-        month = previous
+    asked = MonthForm(request.GET)
+    month = asked.cleaned_data["month"] if asked.is_valid() and asked.cleaned_data["month"] else previous
     return render(
         request,
         "staff/reveals_report.html",

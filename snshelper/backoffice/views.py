@@ -1,29 +1,29 @@
 """Staff lifecycle pages (P17): the security pledge, and the administrators' staff records."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from snshelper.accounts.models import Member
 from snshelper.backoffice.forms import HandOverForm, TrainingForm
 from snshelper.core import clock
 from snshelper.core.errors import DomainError
+from snshelper.core.form_fields import TextsForm, YesField, next_page
 from snshelper.staff import pledge, selectors, services
 from snshelper.staff.access import ALL_ROLES, staff_page
 from snshelper.staff.roles import ADMINISTRATOR
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("web:dashboard")
+    return next_page(request, reverse("web:dashboard"))
+
+
+class AgreeForm(forms.Form):
+    agree = YesField()
 
 
 @staff_page(*ALL_ROLES)
@@ -31,7 +31,8 @@ def pledge_page(request):
     if not request.user.is_staff:
         raise PermissionDenied
     if request.method == "POST":
-        if request.POST.get("agree") != "yes":
+        agreed = AgreeForm(request.POST)
+        if not (agreed.is_valid() and agreed.cleaned_data["agree"]):
             messages.error(request, _("Tick the box to confirm you have read the pledge and agree to it."))
         else:
             try:
@@ -68,7 +69,10 @@ def people(request):
 def training_new(request):
     form = TrainingForm(
         request.POST or None,
-        initial={"staff": request.GET.get("staff"), "held_on": timezone.localdate(clock.now())},
+        initial={
+            "staff": TextsForm(request.GET, "staff").text("staff") or None,
+            "held_on": timezone.localdate(clock.now()),
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

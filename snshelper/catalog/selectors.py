@@ -3,12 +3,14 @@
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 
 from snshelper.catalog.models import Category, Platform, Service
+from snshelper.core import parse
 
 TRANSLATED = ("th", "en", "ko")
 MOST_SEARCH_WORDS = 8  # a search is a few words; more are ignored, so no query grows without bound
@@ -75,24 +77,25 @@ def forget_orderable() -> None:
     transaction.on_commit(everywhere)
 
 
-def _word_matches(word: str) -> Q:
+def _word_matches(word: parse.Search) -> Q:
     """A service matches a word in its name, description, category or platform, in any language,
     or by its number ("#12" or "12")."""
     match = Q()
     for language in TRANSLATED:
         match |= (
-            Q(**{f"name_{language}__icontains": word})
-            | Q(**{f"description_{language}__icontains": word})
-            | Q(**{f"category__name_{language}__icontains": word})
-            | Q(**{f"category__platform__name_{language}__icontains": word})
+            Q(**{f"name_{language}__icontains": word.text})
+            | Q(**{f"description_{language}__icontains": word.text})
+            | Q(**{f"category__name_{language}__icontains": word.text})
+            | Q(**{f"category__platform__name_{language}__icontains": word.text})
         )
-    number = word.removeprefix("#")
-    if number.isdigit():
-        match |= Q(pk=int(number))
+    if word.number is not None:
+        match |= Q(pk=word.number)
     return match
 
 
-def price_list(*, search: str = "", platform: str = "", category_id: int | None = None) -> QuerySet[Service]:
+def price_list(
+    *, search: Sequence[parse.Search] = (), platform: str = "", category_id: int | None = None
+) -> QuerySet[Service]:
     """The public price list: every service on sale (what ``orderable_services`` gives), in
     catalogue order, narrowed to a platform (its code), a category and the words of a search (each
     word must match). One query, whatever the number of services: platform and category come with
@@ -102,7 +105,7 @@ def price_list(*, search: str = "", platform: str = "", category_id: int | None 
         services = services.filter(category__platform__code=platform)
     if category_id is not None:
         services = services.filter(category_id=category_id)
-    for word in search.split()[:MOST_SEARCH_WORDS]:
+    for word in search[:MOST_SEARCH_WORDS]:
         services = services.filter(_word_matches(word))
     return services
 

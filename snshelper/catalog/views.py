@@ -2,13 +2,24 @@
 signing in, and one page per service. Its "order this" button leads to the order form, which asks
 a visitor to sign in first and then opens with the service chosen."""
 
+from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
 from snshelper.catalog import selectors
+from snshelper.core import parse
+from snshelper.core.form_fields import ListForm
 
 PER_PAGE = 50
+
+
+class PriceListForm(ListForm):
+    """The price list's search box, platform, category and page."""
+
+    q = forms.CharField(required=False)
+    platform = forms.CharField(required=False, strip=False)
+    category = forms.CharField(required=False, strip=False)
 
 
 def _category_id(value: str, platforms, platform: str) -> int | None:
@@ -25,13 +36,18 @@ def _category_id(value: str, platforms, platform: str) -> int | None:
 
 def price_list(request):
     platforms = selectors.price_list_platforms()
-    search = request.GET.get("q", "").strip()
-    platform = request.GET.get("platform", "")
+    asked = PriceListForm(request.GET)
+    search = asked.value("q", "")
+    platform = asked.value("platform", "")
     if platform not in {candidate.code for candidate in platforms}:
         platform = ""
-    category_id = _category_id(request.GET.get("category", ""), platforms, platform)
-    services = selectors.price_list(search=search, platform=platform, category_id=category_id)
-    page = Paginator(services, PER_PAGE).get_page(request.GET.get("page"))
+    category_id = _category_id(asked.value("category", ""), platforms, platform)
+    services = selectors.price_list(
+        search=parse.search_words(search, most=selectors.MOST_SEARCH_WORDS),
+        platform=platform,
+        category_id=category_id,
+    )
+    page = Paginator(services, PER_PAGE).get_page(asked.value("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -5,6 +5,7 @@ Idempotent: a second run finds what the first made and changes nothing but the p
 
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -125,12 +126,12 @@ def _pending_top_ups(member) -> None:
         return
     wallet_services.create_bank_transfer_top_up(
         member=member,
-        amount="1500",
+        amount=Decimal("1500"),
         bank_account=wallet_services.bank_accounts()[0]["key"],
         transferred_at=clock.now(),
         payer_name="สมชาย ใจดี",
         payer_bank="SCB",
         slip=_slip_image(),
     )
-    promptpay = wallet_services.create_promptpay_top_up(member=member, amount="300")
+    promptpay = wallet_services.create_promptpay_top_up(member=member, amount=Decimal("300"))
     wallet_services.mark_paid(top_up=promptpay, member=member)

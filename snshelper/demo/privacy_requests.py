@@ -56,7 +56,7 @@ def load_demo_privacy(member) -> None:
         requests.request_correction(
             member=member,
             target_key="orders.Order.link",
-            record_id=str(order.pk),
+            record_id=order.pk,
             value=order.link.rstrip("/") + "_shop/",
             details="ฉันเปลี่ยนชื่อบัญชีร้านแล้ว",
         )

@@ -10,6 +10,7 @@ lost orders.
 
 import os
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -81,10 +82,10 @@ def load_demo_provider(member) -> Provider:
             api_url=sim.url,
             api_key=KEY,
             currency="USD",
-            exchange_rate="35",
-            timeout_seconds="10",
-            markup_percent="30",
-            markup_fixed="0",
+            exchange_rate=Decimal("35"),
+            timeout_seconds=Decimal("10"),
+            markup_percent=Decimal("30"),
+            markup_fixed=Decimal("0"),
             supports_idempotency=True,
             price_changes=Provider.PriceChanges.REVIEW,
         )

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -6,13 +7,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from snshelper.core.form_fields import ListForm
 from snshelper.notifications import selectors, services
 from snshelper.notifications.models import Notification
 
 
+class ChannelsForm(forms.Form):
+    """The boxes ticked on the notice settings page."""
+
+    email = forms.BooleanField(required=False)
+    line = forms.BooleanField(required=False)
+    order_updates = forms.BooleanField(required=False)
+
+
 @login_required
 def centre(request):
-    page = selectors.centre_page(request.user, request.GET.get("page", 1))
+    page = selectors.centre_page(request.user, ListForm(request.GET).value("page", 1))
     return render(request, "notifications/centre.html", {"page": page})
 
 
@@ -42,12 +52,9 @@ def mark_all_read(request):
 def notice_settings(request):
     choice = selectors.channel_choice(request.user)
     if request.method == "POST":
-        choice = services.choose_channels(
-            member=request.user,
-            email="email" in request.POST,
-            line="line" in request.POST,
-            order_updates="order_updates" in request.POST,
-        )
+        ticked = ChannelsForm(request.POST)
+        ticked.is_valid()
+        choice = services.choose_channels(member=request.user, **ticked.cleaned_data)
         messages.success(request, _("Your notice settings are saved."))
         return redirect("notifications:settings")
     return render(

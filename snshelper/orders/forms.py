@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from snshelper.catalog import selectors as catalog
 from snshelper.catalog.models import Service
 from snshelper.core import parse
-from snshelper.core.form_fields import DayMonthYearField, LinesField, WholeNumberField, YesField
+from snshelper.core.form_fields import DayMonthYearField, LinesField, ListForm, WholeNumberField, YesField
 from snshelper.orders import errors
 from snshelper.orders.models import ACTIVE
 from snshelper.orders.services import MassOrderLine
@@ -220,3 +220,10 @@ class CancelHandlingForm(forms.Form):
 
     accept = YesField()
     reason = forms.CharField(required=False, strip=False)
+
+
+class OrderListForm(ListForm):
+    """The member's order list: the search box (an order number or part of a link), the status."""
+
+    q = forms.CharField(required=False, strip=False)
+    status = forms.CharField(required=False, strip=False)

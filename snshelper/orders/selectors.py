@@ -6,19 +6,18 @@ from snshelper.core import parse
 from snshelper.orders.models import Order, Status
 
 
-def orders_for(member, *, search: str = "", status: str = "") -> QuerySet[Order]:
+def orders_for(member, *, search: parse.Search | None = None, status: str = "") -> QuerySet[Order]:
     """The member's orders, newest first, optionally searched (number or link) and filtered."""
     orders = (
         Order.objects.filter(member=member)
         .select_related("service", "subscription")
         .order_by("-created_at", "-id")
     )
-    search = search.strip().lstrip("#")
-    if search:
-        condition = Q(link__icontains=search)
-        number = parse.record_id(search)
-        if number is not None:
-            condition |= Q(pk=number)
+    text = search.text.lstrip("#") if search is not None else ""
+    if text:
+        condition = Q(link__icontains=text)
+        if search.number is not None:
+            condition |= Q(pk=search.number)
         orders = orders.filter(condition)
     if status in Status.values:
         orders = orders.filter(status=status)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from snshelper.core.form_fields import first_error
+from snshelper.core.form_fields import first_error, page_asked
 from snshelper.orders import services, staff_selectors, subscriptions
 from snshelper.orders.errors import OrderError
 from snshelper.orders.forms import (
@@ -27,7 +27,7 @@ REQUESTS_PER_PAGE = 20  # cancel and refill requests, drip-feed runs, subscripti
 
 
 def _page(request, rows, param: str, size: int = REQUESTS_PER_PAGE):
-    return Paginator(rows, size).get_page(request.GET.get(param))
+    return Paginator(rows, size).get_page(page_asked(request.GET, param))
 
 
 @staff_page(MARKETING)

@@ -13,10 +13,17 @@ from django.utils.translation import gettext_lazy as _lazy
 from snshelper.catalog import pricing
 from snshelper.catalog import selectors as catalog
 from snshelper.catalog.models import Service
+from snshelper.core import parse
 from snshelper.core.form_fields import first_error
 from snshelper.orders import selectors, services, subscriptions
 from snshelper.orders.errors import OrderError
-from snshelper.orders.forms import OrderForm, ServiceForm, SubscriptionActionForm, SubscriptionForm
+from snshelper.orders.forms import (
+    OrderForm,
+    OrderListForm,
+    ServiceForm,
+    SubscriptionActionForm,
+    SubscriptionForm,
+)
 from snshelper.orders.models import Order, Status, SubscriptionStatus
 from snshelper.privacy import restrictions
 from snshelper.wallet import selectors as wallet_selectors
@@ -113,10 +120,10 @@ def price(request):
 
 @login_required
 def order_list(request):
-    search, status = request.GET.get("q", ""), request.GET.get("status", "")
-    page = Paginator(selectors.orders_for(request.user, search=search, status=status), 25).get_page(
-        request.GET.get("page")
-    )
+    query = OrderListForm(request.GET)
+    search, status = query.value("q", ""), query.value("status", "")
+    orders = selectors.orders_for(request.user, search=parse.search(search), status=status)
+    page = Paginator(orders, 25).get_page(query.value("page"))
     return render(
         request,
         "orders/list.html",

@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from snshelper.core import clock
+from snshelper.core import clock, parse
 from snshelper.privacy.models import CookieChoice
 
 CHOICE_COOKIE_NAME = "snshelper_cookies"
@@ -126,7 +126,7 @@ class Choice:
         word, _dot, version = (value or "").partition(".")
         if word not in (ACCEPTED, REFUSED):
             return None
-        return cls(accepted=word == ACCEPTED, policy_version=int(version) if version.isdigit() else None)
+        return cls(accepted=word == ACCEPTED, policy_version=parse.record_id(version))
 
 
 def current_choice(request: HttpRequest) -> Choice | None:

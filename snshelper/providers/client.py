@@ -18,7 +18,10 @@ from decimal import Decimal, InvalidOperation
 
 import httpx
 
+from snshelper.catalog.models import Service
 from snshelper.orders.models import RefillStatus, Status
+
+TYPES = {t.value.lower(): t.value for t in Service.Type}
 
 
 class ProviderError(Exception):
@@ -173,6 +176,10 @@ class ProviderClient:
             raise NoAnswer("services: not a list")
         return [row for row in answer if isinstance(row, dict) and row.get("service") not in (None, "")]
 
+    def listed(self) -> list["Listed"]:
+        """The provider's services read into typed values; rows we cannot read are left out."""
+        return [item for item in map(Listed.read, self.services()) if item is not None]
+
     def add(self, **params) -> str:
         answer = self.call("add", **params)
         order = answer.get("order") if isinstance(answer, dict) else None
@@ -257,3 +264,47 @@ class ProviderClient:
         if amount is None:
             raise NoAnswer("balance: no amount")
         return amount, str(answer.get("currency") or "")[:3]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A service as the provider lists it, read leniently (``ProviderClient.services``)."""
+
+    external_id: str
+    name: str
+    type: str
+    category: str
+    rate: Decimal
+    min_quantity: int
+    max_quantity: int
+    refill: bool
+    cancel: bool
+    dripfeed: bool
+    description: str
+    average_time: str
+
+    @classmethod
+    def read(cls, row: dict) -> "Listed | None":
+        rate = decimal(row.get("rate"))
+        low, high = whole(row.get("min")), whole(row.get("max"))
+        if rate is None or rate < 0 or low is None or high is None:
+            return None
+        low = max(low, 1)
+        return cls(
+            external_id=str(row["service"]).strip()[:50],
+            name=str(row.get("name") or "")[:300],
+            type=TYPES.get(str(row.get("type") or "default").strip().lower(), str(row.get("type"))[:50]),
+            category=str(row.get("category") or "")[:300],
+            rate=rate.quantize(Decimal("0.00001")),
+            min_quantity=low,
+            max_quantity=max(high, low),
+            refill=_flag(row.get("refill")),
+            cancel=_flag(row.get("cancel")),
+            dripfeed=_flag(row.get("dripfeed")),
+            description=str(row.get("desc") or row.get("description") or "")[:5000],
+            average_time=str(row.get("average_time") or "")[:100],
+        )
+
+
+def _flag(value) -> bool:
+    return str(value).strip().lower() in ("true", "1", "yes")

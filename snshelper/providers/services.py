@@ -4,8 +4,7 @@ re-syncing (every change reported and handled by rule, never silently), and thei
 Order traffic (forwarding, status sync) is in ``forwarding.py``.
 """
 
-from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -15,12 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from snshelper.catalog.models import Category, Service
 from snshelper.core import clock
 from snshelper.core.errors import DomainError
-from snshelper.providers.client import ProviderError, decimal, whole
+from snshelper.providers.client import Listed, ProviderError
 from snshelper.providers.forwarding import connect
 from snshelper.providers.models import CatalogChange, Provider, ProviderService
 
 Kind, Outcome = CatalogChange.Kind, CatalogChange.Outcome
-TYPES = {t.value.lower(): t.value for t in Service.Type}
 
 
 class ProviderSetupError(DomainError):
@@ -31,7 +29,25 @@ class ProviderUnavailable(DomainError):
     message = _("The provider did not answer. Try again later.")
 
 
-def _clean(*, name, api_url, currency, exchange_rate, timeout_seconds, markup_percent, markup_fixed) -> dict:
+# The provider's numbers and the range each must fall in.
+NUMBER_LIMITS = {
+    "exchange_rate": (Decimal("0.000001"), Decimal("100000")),
+    "timeout_seconds": (Decimal("1"), Decimal("120")),
+    "markup_percent": (Decimal("-50"), Decimal("10000")),
+    "markup_fixed": (Decimal("0"), Decimal("100000")),
+}
+
+
+def _clean(
+    *,
+    name: str,
+    api_url: str,
+    currency: str,
+    exchange_rate: Decimal | None,
+    timeout_seconds: Decimal | None,
+    markup_percent: Decimal | None,
+    markup_fixed: Decimal | None,
+) -> dict:
     name, api_url, currency = (name or "").strip(), (api_url or "").strip(), (currency or "").strip().upper()
     try:
         URLValidator(schemes=["http", "https"])(api_url)
@@ -41,20 +57,19 @@ def _clean(*, name, api_url, currency, exchange_rate, timeout_seconds, markup_pe
         raise ProviderSetupError(_("Give the provider a name (up to 100 characters)."))
     if len(currency) != 3 or not currency.isalpha():
         raise ProviderSetupError(_("Enter the currency as three letters, such as USD or THB."))
-    numbers = {}
-    for label, value, low, high in (
-        ("exchange_rate", exchange_rate, Decimal("0.000001"), Decimal("100000")),
-        ("timeout_seconds", timeout_seconds, Decimal("1"), Decimal("120")),
-        ("markup_percent", markup_percent, Decimal("-50"), Decimal("10000")),
-        ("markup_fixed", markup_fixed, Decimal("0"), Decimal("100000")),
-    ):
-        number = decimal(value)
-        if number is None or not low <= number <= high:
+    numbers = {
+        "exchange_rate": exchange_rate,
+        "timeout_seconds": timeout_seconds,
+        "markup_percent": markup_percent,
+        "markup_fixed": markup_fixed,
+    }
+    for label, number in numbers.items():
+        low, high = NUMBER_LIMITS[label]
+        if not isinstance(number, Decimal) or not low <= number <= high:
             raise ProviderSetupError(
                 _("%(field)s must be a number from %(low)s to %(high)s.")
                 % {"field": label.replace("_", " "), "low": low, "high": high}
             )
-        numbers[label] = number
     return {"name": name, "api_url": api_url, "currency": currency, **numbers}
 
 
@@ -120,50 +135,6 @@ def rate_for(service: Service) -> Decimal:
     )
 
 
-@dataclass(frozen=True)
-class Listed:
-    """A service as the provider lists it, read leniently."""
-
-    external_id: str
-    name: str
-    type: str
-    category: str
-    rate: Decimal
-    min_quantity: int
-    max_quantity: int
-    refill: bool
-    cancel: bool
-    dripfeed: bool
-    description: str
-    average_time: str
-
-    @classmethod
-    def read(cls, row: dict) -> "Listed | None":
-        rate = decimal(row.get("rate"))
-        low, high = whole(row.get("min")), whole(row.get("max"))
-        if rate is None or rate < 0 or low is None or high is None:
-            return None
-        low = max(low, 1)
-        return cls(
-            external_id=str(row["service"]).strip()[:50],
-            name=str(row.get("name") or "")[:300],
-            type=TYPES.get(str(row.get("type") or "default").strip().lower(), str(row.get("type"))[:50]),
-            category=str(row.get("category") or "")[:300],
-            rate=rate.quantize(Decimal("0.00001")),
-            min_quantity=low,
-            max_quantity=max(high, low),
-            refill=_flag(row.get("refill")),
-            cancel=_flag(row.get("cancel")),
-            dripfeed=_flag(row.get("dripfeed")),
-            description=str(row.get("desc") or row.get("description") or "")[:5000],
-            average_time=str(row.get("average_time") or "")[:100],
-        )
-
-
-def _flag(value) -> bool:
-    return str(value).strip().lower() in ("true", "1", "yes")
-
-
 def _snapshot(service: ProviderService) -> dict:
     return {
         "rate": str(service.rate),
@@ -179,12 +150,12 @@ def sync_services(provider: Provider) -> list[CatalogChange]:
     applied by markup, or held for review; a service the provider dropped is paused)."""
     with connect(provider) as client:
         try:
-            rows = client.services()
+            rows = client.listed()
         except ProviderError as error:
             raise ProviderUnavailable(
                 _("The provider did not answer: %(detail)s") % {"detail": error.detail}
             ) from None
-    listed = {item.external_id: item for item in map(Listed.read, rows) if item is not None}
+    listed = {item.external_id: item for item in rows}
     if not listed:
         raise ProviderUnavailable(_("The provider listed no services we could read."))
     with transaction.atomic():
@@ -339,8 +310,8 @@ def add_to_catalog(
     *,
     provider_services: list[ProviderService],
     category: Category,
-    markup_percent=None,
-    markup_fixed=None,
+    markup_percent: Decimal | None = None,
+    markup_fixed: Decimal | None = None,
     rounding: str | None = None,
 ) -> list[Service]:
     """Sell the provider's services as ours, in one of our categories, priced by the markup rule
@@ -352,9 +323,9 @@ def add_to_catalog(
             raise ProviderSetupError(_("A service the provider no longer offers cannot be added."))
         if provider_service.type == Service.Type.SUBSCRIPTIONS:
             raise ProviderSetupError(_("Subscriptions are fulfilled by our staff only."))
-        percent = decimal(markup_percent) if markup_percent not in (None, "") else provider.markup_percent
-        fixed = decimal(markup_fixed) if markup_fixed not in (None, "") else provider.markup_fixed
-        if percent is None or fixed is None or fixed < 0 or percent < -50:
+        percent = provider.markup_percent if markup_percent is None else markup_percent
+        fixed = provider.markup_fixed if markup_fixed is None else markup_fixed
+        if fixed < 0 or percent < -50:
             raise ProviderSetupError(_("Enter the markup as numbers."))
         try:
             rounding_step = Service.Rounding(rounding or provider.rounding)
@@ -402,10 +373,3 @@ def map_service(*, service: Service, provider_service: ProviderService | None) -
             raise ProviderSetupError(_("Our limits and the provider's do not overlap."))
     service.save(update_fields=["fulfilment", "provider_service", "min_quantity", "max_quantity"])
     return service
-
-
-def parse_markup(value) -> Decimal:
-    try:
-        return Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ProviderSetupError(_("Enter the markup as numbers.")) from None

@@ -10,8 +10,11 @@ from django.views.decorators.http import require_POST
 
 from snshelper.catalog.models import Category, Service
 from snshelper.core.errors import DomainError
+from snshelper.core.form_fields import ChoiceForm, first_error, page_asked
 from snshelper.providers import forwarding, selectors, services
+from snshelper.providers.forms import ImportForm, MapForm, OrderActionForm, ProviderForm
 from snshelper.providers.models import CatalogChange, Forwarding, Provider
+from snshelper.providers.services import ProviderSetupError
 from snshelper.staff.access import staff_page
 from snshelper.staff.roles import ADMINISTRATOR, MARKETING
 
@@ -39,10 +42,10 @@ def overview(request):
             "health": selectors.health(),
             # Paginated, each list by its own parameter (the links keep the other's page).
             "attention": Paginator(selectors.needing_attention(), PER_PAGE).get_page(
-                request.GET.get("attention_page")
+                page_asked(request.GET, "attention_page")
             ),
             "changes": Paginator(selectors.pending_changes(), PER_PAGE).get_page(
-                request.GET.get("changes_page")
+                page_asked(request.GET, "changes_page")
             ),
             "can_manage": request.user.has_perm(MANAGE),
         },
@@ -52,18 +55,12 @@ def overview(request):
 @staff_page(ADMINISTRATOR)
 def edit(request, pk=None):
     provider = get_object_or_404(Provider, pk=pk) if pk else None
-    data = request.POST if request.method == "POST" else None
-    if data is not None:
+    form = ProviderForm(request.POST if request.method == "POST" else None)
+    if form.is_bound:
         try:
-            provider = services.save_provider(
-                provider=provider,
-                api_key=data.get("api_key", ""),
-                supports_idempotency=data.get("supports_idempotency") == "on",
-                price_changes=data.get("price_changes") or Provider.PriceChanges.REVIEW,
-                rounding=data.get("rounding") or Service.Rounding.CENTS,
-                is_active=data.get("is_active", "on") == "on",
-                **{name: data.get(name, "") for name in PROVIDER_FIELDS},
-            )
+            if not form.is_valid():
+                raise ProviderSetupError(first_error(form))
+            provider = services.save_provider(provider=provider, **form.fields_for_service())
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -74,7 +71,7 @@ def edit(request, pk=None):
         "providers/edit.html",
         {
             "provider": provider,
-            "values": data or _values(provider),
+            "values": form.data if form.is_bound else _values(provider),
             "price_changes": Provider.PriceChanges.choices,
             "roundings": Service.Rounding.choices,
         },
@@ -139,18 +136,18 @@ def sync(request, pk):
 @require_POST
 def import_services(request, pk):
     provider = get_object_or_404(Provider, pk=pk)
-    chosen = list(provider.services.filter(pk__in=request.POST.getlist("service")))
-    category = Category.objects.filter(pk=request.POST.get("category") or 0).first()
-    if not chosen or category is None:
-        messages.error(request, _("Choose at least one service and one of our categories."))
+    form = ImportForm(request.POST, provider=provider)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
         return redirect("providers_staff:detail", provider.pk)
+    chosen = form.cleaned_data
     try:
         created = services.add_to_catalog(
-            provider_services=chosen,
-            category=category,
-            markup_percent=request.POST.get("markup_percent"),
-            markup_fixed=request.POST.get("markup_fixed"),
-            rounding=request.POST.get("rounding"),
+            provider_services=list(chosen["service"]),
+            category=chosen["category"],
+            markup_percent=chosen["markup_percent"],
+            markup_fixed=chosen["markup_fixed"],
+            rounding=chosen["rounding"] or None,
         )
     except DomainError as error:
         messages.error(request, error.message)
@@ -168,12 +165,11 @@ def import_services(request, pk):
 def map_service(request, pk):
     """Fulfil one of our existing services by one of this provider's (or by our staff again)."""
     provider = get_object_or_404(Provider, pk=pk)
-    service = Service.objects.filter(pk=request.POST.get("our_service") or 0).first()
-    chosen = request.POST.get("provider_service", "")
-    provider_service = provider.services.filter(pk=chosen).first() if chosen not in ("", "manual") else None
-    if service is None or (chosen != "manual" and provider_service is None):
-        messages.error(request, _("Choose one of our services and one of the provider's (or our staff)."))
+    form = MapForm(request.POST, provider=provider)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
         return redirect("providers_staff:detail", provider.pk)
+    service, provider_service = form.cleaned_data["our_service"], form.cleaned_data["provider_service"]
     try:
         services.map_service(service=service, provider_service=provider_service)
     except DomainError as error:
@@ -192,7 +188,7 @@ def map_service(request, pk):
 def change(request, pk):
     get_object_or_404(CatalogChange, pk=pk)
     try:
-        if request.POST.get("decision") == "accept":
+        if ChoiceForm(request.POST, choices=("accept", "dismiss"), name="decision").chosen() == "accept":
             services.accept_change(change_id=pk, by=request.user)
         else:
             services.dismiss_change(change_id=pk, by=request.user)
@@ -203,13 +199,13 @@ def change(request, pk):
 
 
 ORDER_ACTIONS = {
-    "record": lambda request, pk: forwarding.record_external_id(
-        order_id=pk, external_id=request.POST.get("external_id", ""), by=request.user
+    "record": lambda request, pk, data: forwarding.record_external_id(
+        order_id=pk, external_id=data["external_id"], by=request.user
     ),
-    "resend": lambda request, pk: forwarding.send_again(order_id=pk, by=request.user),
-    "manual": lambda request, pk: forwarding.move_to_manual(order_id=pk, by=request.user),
-    "cancel": lambda request, pk: forwarding.cancel_unsent(
-        order_id=pk, by=request.user, reason=request.POST.get("reason", "")
+    "resend": lambda request, pk, data: forwarding.send_again(order_id=pk, by=request.user),
+    "manual": lambda request, pk, data: forwarding.move_to_manual(order_id=pk, by=request.user),
+    "cancel": lambda request, pk, data: forwarding.cancel_unsent(
+        order_id=pk, by=request.user, reason=data["reason"]
     ),
 }
 
@@ -218,12 +214,12 @@ ORDER_ACTIONS = {
 @require_POST
 def order_action(request, pk):
     get_object_or_404(Forwarding, pk=pk)
-    action = ORDER_ACTIONS.get(request.POST.get("action", ""))
-    if action is None:
-        messages.error(request, _("Choose what to do with the order."))
+    form = OrderActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
         return redirect("providers_staff:overview")
     try:
-        action(request, pk)
+        ORDER_ACTIONS[form.cleaned_data["action"]](request, pk, form.cleaned_data)
     except DomainError as error:
         messages.error(request, _("Order #%(number)s: %(error)s") % {"number": pk, "error": error.message})
     else:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.core.form_fields import TextsForm
 from snshelper.staff import access
 from snshelper.staff.security import passed_mfa
 
@@ -51,5 +52,5 @@ class StaffAdminSite(admin.AdminSite):
         """One sign-in for everybody: allauth's, with its MFA step. Members are refused."""
         if request.user.is_authenticated:
             raise PermissionDenied
-        query = urlencode({"next": request.GET.get("next", reverse("admin:index"))})
+        query = urlencode({"next": TextsForm(request.GET, "next").text("next") or reverse("admin:index")})
         return redirect(f"{reverse('account_login')}?{query}")

@@ -97,7 +97,7 @@ def record_training(
         raise LifecycleRefused(_("A training session is recorded once it has been held."))
     if not topic.strip():
         raise LifecycleRefused(_("Give the topic of the training."))
-    if not Decimal("0") < Decimal(hours) <= Decimal("24"):
+    if not Decimal("0") < hours <= Decimal("24"):
         raise LifecycleRefused(_("Give the hours of training, between 0.5 and 24."))
     return TrainingSession.objects.create(
         staff=staff,

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.core import parse
+from snshelper.core.form_fields import ListForm, WholeNumberField, YesField
 from snshelper.support import services
 from snshelper.support.models import Topic
 
@@ -78,3 +80,65 @@ class CannedReplyForm(forms.Form):
     body_en = forms.CharField(label=_("Text in English"), widget=forms.Textarea(attrs={"rows": 5}))
     body_ko = forms.CharField(label=_("Text in Korean"), widget=forms.Textarea(attrs={"rows": 5}))
     active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+
+class PreselectForm(forms.Form):
+    """``?topic=``, ``?order=<pk>`` or ``?top_up=<pk>`` (from an order's or a top-up's page): what
+    the new consultation's form starts with. A value that cannot be read is left out."""
+
+    topic = forms.ChoiceField(choices=Topic.choices, required=False)
+    order = WholeNumberField(max_value=parse.LARGEST_ID)
+    top_up = WholeNumberField(max_value=parse.LARGEST_ID)
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.is_valid()
+
+    def initial_for(self, orders, top_ups) -> dict:
+        chosen, initial = self.cleaned_data, {}
+        if chosen.get("topic"):
+            initial["topic"] = chosen["topic"]
+        if any(order.pk == chosen.get("order") for order in orders):
+            initial.update(order=chosen["order"], topic=initial.get("topic", Topic.ORDER))
+        if any(top_up.pk == chosen.get("top_up") for top_up in top_ups):
+            initial.update(top_up=chosen["top_up"], topic=initial.get("topic", Topic.PAYMENT))
+        return initial
+
+
+class QueueForm(ListForm):
+    """The staff queue's filter, search and page."""
+
+    filter = forms.CharField(required=False)
+    q = forms.CharField(required=False, strip=False)
+
+
+class RevealContactForm(forms.Form):
+    """Reveal the member's email and phone (``reveal``), with the reason the log keeps."""
+
+    reveal = forms.BooleanField(required=False)
+    reason = forms.CharField(required=False, strip=False)
+
+
+class CannedPickForm(forms.Form):
+    """``?canned=<pk>``: the canned reply to start the answer from."""
+
+    canned = WholeNumberField(max_value=parse.LARGEST_ID)
+
+    def picked(self) -> int | None:
+        return self.cleaned_data.get("canned") if self.is_valid() else None
+
+
+class AssignForm(forms.Form):
+    """``to``: ``me``, a support staff member's id, or anything else for no one."""
+
+    to = forms.CharField(required=False)
+
+    def chosen(self) -> str | int | None:
+        if not self.is_valid():
+            return None
+        to = self.cleaned_data["to"]
+        return "me" if to == "me" else parse.record_id(to)
+
+
+class DisputeForm(forms.Form):
+    disputed = YesField()

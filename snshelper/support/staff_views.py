@@ -16,7 +16,15 @@ from snshelper.staff import reveals
 from snshelper.staff.access import staff_page
 from snshelper.staff.roles import PRIVACY_OFFICER, SUPPORT
 from snshelper.support import selectors, services
-from snshelper.support.forms import CannedReplyForm, StaffReplyForm
+from snshelper.support.forms import (
+    AssignForm,
+    CannedPickForm,
+    CannedReplyForm,
+    DisputeForm,
+    QueueForm,
+    RevealContactForm,
+    StaffReplyForm,
+)
 from snshelper.support.models import Status, Topic
 from snshelper.support.views import _file_response
 
@@ -42,14 +50,15 @@ def _consultation(request, number):
 @staff_page(SUPPORT, PRIVACY_OFFICER)
 def queue(request):
     answers = _answers(request.user)
-    chosen = request.GET.get("filter", "waiting")
+    query = QueueForm(request.GET)
+    chosen = query.value("filter", "waiting")
     if chosen not in selectors.QUEUE_FILTERS or not answers:
         chosen = "waiting" if answers else "all"
     rows = selectors.queue(filter=chosen, staff=request.user)
     if not answers:
         rows = selectors.privacy_officer_view(rows)
-    rows = selectors.search_filter(rows, request.GET.get("q", ""))
-    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    rows = selectors.search_filter(rows, query.value("q", ""))
+    page = Paginator(rows, 30).get_page(query.value("page"))
     for consultation in page:
         consultation.overdue = selectors.is_overdue(consultation)
         consultation.first_response_time = selectors.first_response_time(consultation)
@@ -61,7 +70,7 @@ def queue(request):
             "page": page,
             "filter": chosen,
             "filters": selectors.QUEUE_FILTERS if answers else ("all",),
-            "q": request.GET.get("q", ""),
+            "q": query.value("q", ""),
             "times": selectors.queue_times(),
             "counts": selectors.queue_counts(),
             "answers": answers,
@@ -72,7 +81,8 @@ def queue(request):
 def _revealed(request, consultation) -> dict:
     """On a POST with a reason: the member's email and phone in clear, for this response only."""
 
-    if request.method != "POST" or "reveal" not in request.POST:
+    form = RevealContactForm(request.POST if request.method == "POST" else None)
+    if not form.is_bound or not form.is_valid() or not form.cleaned_data["reveal"]:
         return {}
     member = consultation.member
     try:
@@ -80,7 +90,7 @@ def _revealed(request, consultation) -> dict:
             staff=request.user,
             member=member,
             asks=[(field.rpartition(".")[2], field, member) for field in REVEALED],
-            reason=request.POST.get("reason", ""),
+            reason=form.cleaned_data["reason"],
             ip_address=client_ip(request),
         )
     except reveals.RevealRefused as error:
@@ -93,9 +103,9 @@ def _render_detail(request, consultation, form=None):
     canned = None
     if form is None:
         initial = {}
-        picked = request.GET.get("canned", "")
-        if picked.isdigit():
-            canned = selectors.canned_reply(int(picked))
+        picked = CannedPickForm(request.GET).picked()
+        if picked is not None:
+            canned = selectors.canned_reply(picked)
             if canned is not None:
                 initial["body"] = canned.body_in(consultation.member.language)
         form = StaffReplyForm(initial=initial)
@@ -167,11 +177,11 @@ def _act(request, number, action, done: str):
 @staff_page(SUPPORT)
 @require_POST
 def assign(request, number):
-    chosen = request.POST.get("to", "")
+    chosen = AssignForm(request.POST).chosen()
     if chosen == "me":
         to = request.user
-    elif chosen.isdigit():
-        to = selectors.support_staff().filter(pk=int(chosen)).first()
+    elif chosen is not None:
+        to = selectors.support_staff().filter(pk=chosen).first()
         if to is None:
             raise Http404
     else:
@@ -200,7 +210,8 @@ def reopen(request, number):
 @staff_page(SUPPORT)
 @require_POST
 def flag(request, number):
-    disputed = request.POST.get("disputed") == "yes"
+    form = DisputeForm(request.POST)
+    disputed = form.is_valid() and form.cleaned_data["disputed"]
     done = _("Flagged as a dispute: kept 5 years after closing.") if disputed else _("Dispute flag removed.")
     return _act(
         request,

@@ -10,28 +10,13 @@ from django.views.decorators.http import require_POST
 from snshelper.core.errors import DomainError
 from snshelper.core.uploads import UploadRefused
 from snshelper.support import selectors, services
-from snshelper.support.forms import ConsultationForm, ReplyForm
-from snshelper.support.models import Status, Topic
+from snshelper.support.forms import ConsultationForm, PreselectForm, ReplyForm
+from snshelper.support.models import Status
 
 
 @login_required
 def consultations(request):
     return render(request, "support/list.html", {"consultations": selectors.consultations_for(request.user)})
-
-
-def _preselected(request, orders, top_ups) -> dict:
-    """``?order=<pk>`` or ``?top_up=<pk>`` (from an order's or a top-up's page) picks it and the topic."""
-    initial = {}
-    topic = request.GET.get("topic", "")
-    if topic in Topic.values:
-        initial["topic"] = topic
-    order = request.GET.get("order", "")
-    if order.isdigit() and any(o.pk == int(order) for o in orders):
-        initial.update(order=int(order), topic=initial.get("topic", Topic.ORDER))
-    top_up = request.GET.get("top_up", "")
-    if top_up.isdigit() and any(t.pk == int(top_up) for t in top_ups):
-        initial.update(top_up=int(top_up), topic=initial.get("topic", Topic.PAYMENT))
-    return initial
 
 
 @login_required
@@ -43,7 +28,7 @@ def new(request):
         request.FILES or None,
         orders=orders,
         top_ups=top_ups,
-        initial=_preselected(request, orders, top_ups),
+        initial=PreselectForm(request.GET).initial_for(orders, top_ups),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -2,23 +2,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from snshelper.core import parse
-from snshelper.core.form_fields import LocalDateTimeField, WholeNumberField
+from snshelper.core.form_fields import AmountField, LocalDateTimeField, WholeNumberField
 from snshelper.wallet import services
 
 
 class PromptPayForm(forms.Form):
-    amount = forms.CharField(
-        label=_("Amount (THB)"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"})
-    )
+    amount = AmountField(label=_("Amount (THB)"))
 
 
 class BankTransferForm(forms.Form):
     bank_account = forms.ChoiceField(label=_("Our account you transferred to"), widget=forms.RadioSelect)
-    amount = forms.CharField(
-        label=_("Amount transferred (THB)"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
+    amount = AmountField(label=_("Amount transferred (THB)"))
     transferred_at = LocalDateTimeField(label=_("Transfer date and time"))
     payer_name = forms.CharField(label=_("Name on the account you paid from"), max_length=150)
     payer_bank = forms.CharField(label=_("Your bank"), max_length=100, required=False)
@@ -45,11 +39,7 @@ class WithdrawalForm(forms.Form):
     account_number = forms.CharField(
         label=_("Account number"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "numeric"})
     )
-    amount = forms.CharField(
-        label=_("Amount to withdraw (THB)"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
+    amount = AmountField(label=_("Amount to withdraw (THB)"))
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
 
@@ -80,10 +70,11 @@ class RevealForm(forms.Form):
 
 class AdjustmentForm(forms.Form):
     member_id = forms.CharField(label=_("Member ID"), max_length=16, help_text=_("For example SH-7K3Q9X2P."))
-    amount = forms.CharField(
+    amount = AmountField(
+        signed=True,
         label=_("Amount (THB)"),
-        max_length=20,
         help_text=_("Positive to credit, negative (e.g. -50) to debit."),
+        widget=forms.TextInput(attrs={"maxlength": "20"}),
     )
     reason = forms.CharField(
         label=_("Reason"), max_length=300, help_text=_("Bonus, correction, transfer found later...")

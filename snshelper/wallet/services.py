@@ -17,23 +17,17 @@ Kind = LedgerAccount.Kind
 CENT = Decimal("0.01")
 
 
-def parse_amount(value) -> Decimal:
-    """A positive baht amount with at most two decimals, from a form, a command or the API."""
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except (ArithmeticError, ValueError):
-        raise InvalidAmount from None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
+def _positive(amount: Decimal) -> Decimal:
+    """A positive amount with at most two decimals, as the pages' and the command's readers give
+    (``core.parse.amount``); anything else is refused."""
+    if (
+        not isinstance(amount, Decimal)
+        or not amount.is_finite()
+        or amount <= 0
+        or amount != amount.quantize(CENT)
+    ):
         raise InvalidAmount
     return amount
-
-
-def parse_signed_amount(value) -> Decimal:
-    """A non-zero baht amount, positive or negative, with at most two decimals."""
-    text = str(value).strip()
-    negative = text.startswith("-")
-    amount = parse_amount(text.lstrip("+-"))
-    return -amount if negative else amount
 
 
 def credit_top_up(*, member, amount: Decimal, idempotency_key: str, by=None, memo: memos.Memo | None = None):
@@ -125,8 +119,11 @@ def refund_many(refunds: list[tuple[int, Decimal, str, memos.Memo]]) -> list:
 
 def adjust_balance(*, member, amount: Decimal, reason: str, by, idempotency_key: str):
     """Finance credits (positive) or debits (negative) a balance by hand, with a reason."""
-    if not amount:
+    if not reason.strip():
+        raise WalletError(_("Give a reason for the adjustment."))
+    if not isinstance(amount, Decimal) or not amount:
         raise InvalidAmount
+    _positive(abs(amount))
     memo = memos.build(memos.ADJUSTMENT, reason=reason)
     account = RefundBankAccount.objects.filter(member=member).first()
     if account is not None and account.account_number in "".join(ch for ch in reason if ch.isdigit()):
@@ -152,8 +149,8 @@ def _reference() -> str:
     return "TU-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
-def _top_up_amount(value) -> Decimal:
-    amount = parse_amount(value)
+def _top_up_amount(amount: Decimal) -> Decimal:
+    amount = _positive(amount)
     if not settings.TOPUP_MIN_AMOUNT <= amount <= settings.TOPUP_MAX_AMOUNT:
         raise InvalidAmount(
             _("Top up between %(min)s and %(max)s THB.")
@@ -168,7 +165,7 @@ def bank_accounts() -> list[dict]:
 
 
 def create_bank_transfer_top_up(
-    *, member, amount, bank_account: str, transferred_at, payer_name: str, payer_bank: str, slip
+    *, member, amount: Decimal, bank_account: str, transferred_at, payer_name: str, payer_bank: str, slip
 ) -> TopUp:
     """A member reports a transfer and uploads its slip; finance checks it against the bank."""
     amount = _top_up_amount(amount)
@@ -209,7 +206,7 @@ def create_bank_transfer_top_up(
     return top_up
 
 
-def create_promptpay_top_up(*, member, amount) -> TopUp:
+def create_promptpay_top_up(*, member, amount: Decimal) -> TopUp:
     """A PromptPay QR for exactly this amount, valid for PROMPTPAY_EXPIRY_MINUTES."""
     amount = _top_up_amount(amount)
     now = clock.now()
@@ -309,9 +306,9 @@ def save_refund_account(*, member, bank_name: str, account_holder: str, account_
     return account
 
 
-def request_withdrawal(*, member, amount, idempotency_key: str):
+def request_withdrawal(*, member, amount: Decimal, idempotency_key: str):
     """Move part of the balance aside for finance to pay to the member's bank account."""
-    amount = parse_amount(amount)
+    amount = _positive(amount)
     account = RefundBankAccount.objects.filter(member=member).first()
     if account is None:
         raise WalletError(_("Save the bank account to pay you back to first."))

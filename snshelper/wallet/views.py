@@ -264,7 +264,7 @@ def staff_adjust(request):
             member = account_selectors.member_by_member_id(data["member_id"])
             if member is None:
                 raise WalletError(_("No member has this member ID."))
-            amount = services.parse_signed_amount(data["amount"])
+            amount = data["amount"]
             services.adjust_balance(
                 member=member,
                 amount=amount,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from snshelper.accounts import services as account_services
+from snshelper.core.form_fields import ChoiceForm, ListForm, NextForm
 from snshelper.privacy.cookies import optional_cookies_allowed
 from snshelper.staff.security import has_totp
 from snshelper.wallet import selectors as wallet_selectors
@@ -24,7 +25,9 @@ def home(request):
 
 def updates(request):
     """Every announcement showing now, newest first, in the visitor's language (else Thai)."""
-    page = Paginator(selectors.showing_announcements(), UPDATES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.showing_announcements(), UPDATES_PER_PAGE).get_page(
+        ListForm(request.GET).value("page")
+    )
     return render(request, "web/updates.html", {"page": page})
 
 
@@ -43,8 +46,8 @@ def set_language(request):
     refusal of optional cookies no cookie is set: a member keeps the language in their account, a
     visitor gets the browser's language."""
     response = django_set_language(request)
-    language = request.POST.get("language")
-    if request.user.is_authenticated and response.status_code in (200, 302):
+    language = ChoiceForm(request.POST, choices=tuple(dict(settings.LANGUAGES)), name="language").chosen()
+    if language is not None and request.user.is_authenticated and response.status_code in (200, 302):
         try:
             account_services.set_language(member=request.user, language=language)
         except ValueError:
@@ -55,10 +58,16 @@ def set_language(request):
 
 
 def _safe_next(request) -> str:
-    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return "/"
+    """The page asked for, else the page the button was on, when either is ours; else home."""
+    asked = NextForm(request.POST).page(request)
+    if asked:
+        return asked
+    referer = request.META.get("HTTP_REFERER") or "/"
+    return (
+        referer
+        if url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure())
+        else "/"
+    )
 
 
 @require_POST

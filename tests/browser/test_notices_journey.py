@@ -31,7 +31,7 @@ def test_member_reads_notices_on_a_phone(journey, make_member, make_service):
     order = place_order(member=member, service=make_service(), link="@nid.bakery", quantity=1000)
     transition(order=order, to=Status.IN_PROGRESS, start_count=120)
     transition(order=order, to=Status.PARTIAL, remains=200)
-    top_up = wallet.create_promptpay_top_up(member=member, amount="300")
+    top_up = wallet.create_promptpay_top_up(member=member, amount=Decimal("300"))
     wallet.approve_top_up(top_up=top_up, by=None)
     assert Notification.objects.filter(member=member).count() == 3
 

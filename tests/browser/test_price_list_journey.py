@@ -7,6 +7,7 @@ import pytest
 
 from snshelper.catalog import selectors
 from snshelper.catalog.models import Service
+from snshelper.core import parse
 from snshelper.demo.catalogue import demo_service, load_demo_catalog
 from tests.browser.conftest import Journey
 from tests.browser.test_csp_journey import Watched
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_visitor_finds_a_service_and_orders_it_after_signing_in(journey, member):
     load_demo_catalog()
     likes = demo_service("tiktok", "TikTok Video", "Video Likes")
-    found = selectors.price_list(search="video likes", platform="tiktok").count()
+    found = selectors.price_list(search=parse.search_words("video likes"), platform="tiktok").count()
     assert likes is not None and found >= 1
     watched = Watched(journey)  # htmx swaps results in under the strict CSP
     page = watched.page

@@ -26,7 +26,7 @@ def test_officer_carries_out_a_correction_answers_a_complaint_and_records_a_disc
     correction = requests.request_correction(
         member=funded,
         target_key="orders.Order.link",
-        record_id=str(order.pk),
+        record_id=order.pk,
         value="https://www.instagram.com/somchai.store/",
         details="I renamed my shop account.",
     )

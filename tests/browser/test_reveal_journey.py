@@ -1,6 +1,8 @@
 """Least privilege (P16): finance sees a withdrawal's bank details masked, reveals them with a reason;
 the privacy officer finds that reveal in the log by the member's ID."""
 
+from decimal import Decimal
+
 import pytest
 
 from snshelper.staff import roles
@@ -18,7 +20,7 @@ def test_finance_reveals_bank_details_with_a_reason_and_the_officer_finds_it(
     wallet.save_refund_account(
         member=funded, bank_name="KBank", account_holder="Somchai Jaidee", account_number="1234567890"
     )
-    withdrawal = wallet.request_withdrawal(member=funded, amount="400", idempotency_key="w1")
+    withdrawal = wallet.request_withdrawal(member=funded, amount=Decimal("400"), idempotency_key="w1")
     finance, finance_secret = make_staff(roles.FINANCE)
     officer, officer_secret = make_staff(roles.PRIVACY_OFFICER)
     contexts = []

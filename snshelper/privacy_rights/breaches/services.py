@@ -143,13 +143,12 @@ def update_incident(*, incident: BreachIncident, by, **values) -> list[str]:
     return changed
 
 
-def _member_ids(member_ids) -> list[str]:
-    text = " ".join(member_ids) if not isinstance(member_ids, str) else member_ids
-    return list(dict.fromkeys(m.strip().upper() for m in text.replace(",", " ").split() if m.strip()))
+def _member_ids(member_ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(m.strip().upper() for m in member_ids if m.strip()))
 
 
 @transaction.atomic
-def add_affected_members(*, incident: BreachIncident, by, member_ids) -> int:
+def add_affected_members(*, incident: BreachIncident, by, member_ids: list[str]) -> int:
     """Add members (by member ID) to the incident; returns how many were new to it."""
     locked = _locked(incident)
     wanted = _member_ids(member_ids)

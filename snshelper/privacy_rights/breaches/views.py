@@ -7,13 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from snshelper.core.errors import DomainError
-from snshelper.core.form_fields import LocalDateTimeField
+from snshelper.core.form_fields import LocalDateTimeField, MemberIdsField, NextForm
 from snshelper.privacy.models import BreachIncident
 from snshelper.privacy.registry import Category
 from snshelper.privacy_rights.breaches import services as breaches
@@ -53,9 +52,20 @@ class IncidentForm(forms.Form):
 
 
 class NewIncidentForm(IncidentForm):
-    member_ids = forms.CharField(
-        label=gettext_lazy("Affected member IDs (separated by spaces or commas)"), required=False
+    member_ids = MemberIdsField(label=gettext_lazy("Affected member IDs (separated by spaces or commas)"))
+
+
+class IncidentActionForm(forms.Form):
+    """A button on the incident's page, and what it sends with it."""
+
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("update", "add_members", "notify", "reported", "close")], required=False
     )
+    member_ids = MemberIdsField()
+    reference = forms.CharField(required=False, strip=False)
+
+    def chosen(self) -> str | None:
+        return self.cleaned_data.get("action") or None if self.is_valid() else None
 
 
 def _errors(form, error: DomainError) -> None:
@@ -99,11 +109,10 @@ def _initial(incident: BreachIncident) -> dict:
 @staff_page(PRIVACY_OFFICER)
 def incident_detail(request, pk: int):
     incident = get_object_or_404(BreachIncident, pk=pk)
-    form = IncidentForm(
-        request.POST if request.POST.get("action") == "update" else None, initial=_initial(incident)
-    )
+    asked = IncidentActionForm(request.POST if request.method == "POST" else None)
+    action = asked.chosen() if asked.is_bound else None
+    form = IncidentForm(request.POST if action == "update" else None, initial=_initial(incident))
     if request.method == "POST":
-        action = request.POST.get("action")
         try:
             if action == "update":
                 if form.is_valid():
@@ -113,7 +122,7 @@ def incident_detail(request, pk: int):
                     return redirect("privacy_staff:breaches:detail", pk=pk)
             elif action == "add_members":
                 added = breaches.add_affected_members(
-                    incident=incident, by=request.user, member_ids=request.POST.get("member_ids", "")
+                    incident=incident, by=request.user, member_ids=asked.cleaned_data["member_ids"]
                 )
                 messages.success(request, _("%(count)s members added.") % {"count": added})
                 return redirect("privacy_staff:breaches:detail", pk=pk)
@@ -125,7 +134,7 @@ def incident_detail(request, pk: int):
                 return redirect("privacy_staff:breaches:detail", pk=pk)
             elif action == "reported":
                 breaches.mark_reported(
-                    incident=incident, by=request.user, reference=request.POST.get("reference", "")
+                    incident=incident, by=request.user, reference=asked.cleaned_data["reference"]
                 )
                 messages.success(request, _("Report to the regulator recorded."))
                 return redirect("privacy_staff:breaches:detail", pk=pk)
@@ -164,7 +173,4 @@ def dismiss(request, pk: int):
     breaches.mark_seen(member=request.user, notice_id=pk)
     if request.headers.get("HX-Request"):
         return HttpResponse("")
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect("privacy_member:overview")
+    return redirect(NextForm(request.POST).page(request) or "privacy_member:overview")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from snshelper.core.form_fields import ListForm, TextsForm
 from snshelper.privacy import holds, registry, schedule
 from snshelper.privacy.models import DestructionLog, LegalHold
 from snshelper.staff.access import staff_page
@@ -54,7 +55,7 @@ def rules(request):
 
 @staff_page(PRIVACY_OFFICER)
 def destruction_log(request):
-    page = Paginator(DestructionLog.objects.all(), LOG_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(DestructionLog.objects.all(), LOG_PAGE).get_page(ListForm(request.GET).value("page"))
     for entry in page:
         entry.name = _record_name(entry.record_type)
     return render(request, "privacy/staff/retention_log.html", {"page": page})
@@ -101,7 +102,7 @@ def legal_holds(request):
 @require_POST
 def release(request, pk):
     hold = get_object_or_404(LegalHold, pk=pk)
-    reason = request.POST.get("reason", "").strip()
+    reason = TextsForm(request.POST, "reason").text("reason").strip()
     if not reason:
         messages.error(request, _("Say why the hold ends."))
         return redirect("privacy_staff:retention:holds")

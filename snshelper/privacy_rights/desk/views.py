@@ -1,17 +1,20 @@
 """The privacy officer's desk: data-subject requests, questions and complaints with due dates,
 and the disclosure register."""
 
-from datetime import datetime
+from datetime import datetime, time
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from snshelper.core import clock
 from snshelper.core.errors import DomainError
+from snshelper.core.form_fields import ChoiceForm, MemberIdsField, TextListField, TextsForm, first_error
 from snshelper.core.network import client_ip
 from snshelper.privacy.models import (
     CorrectionNotice,
@@ -39,24 +42,24 @@ def request_detail(request, pk: int):
     data_request = get_object_or_404(DataSubjectRequest.objects.select_related("member"), pk=pk)
     record = selectors.target_record(data_request)
     revealed = {}
-    if request.method == "POST" and request.POST.get("action") == "reveal":
-        revealed = _reveal_request_data(request, data_request, record)
+    action = ChoiceForm(request.POST, choices=("reveal", "refuse", "carry_out")).chosen()
+    typed = TextsForm(request.POST, "ground", "reason", "answer")
+    if request.method == "POST" and action == "reveal":
+        revealed = _reveal_request_data(request, data_request, record, reason=typed.text("reason"))
     elif request.method == "POST":
         try:
-            if request.POST.get("action") == "refuse":
+            if action == "refuse":
                 requests.refuse(
                     request=data_request,
                     by=request.user,
-                    ground=request.POST.get("ground", ""),
-                    reason=request.POST.get("reason", ""),
+                    ground=typed.text("ground"),
+                    reason=typed.text("reason"),
                 )
                 messages.success(
                     request, _("Request #%(number)s refused; the member was told.") % {"number": pk}
                 )
             else:
-                requests.carry_out(
-                    request=data_request, by=request.user, answer=request.POST.get("answer", "")
-                )
+                requests.carry_out(request=data_request, by=request.user, answer=typed.text("answer"))
                 messages.success(
                     request, _("Request #%(number)s carried out; the member was told.") % {"number": pk}
                 )
@@ -76,7 +79,7 @@ def request_detail(request, pk: int):
     )
 
 
-def _reveal_request_data(request, data_request, record) -> dict:
+def _reveal_request_data(request, data_request, record, *, reason: str) -> dict:
     """The value held now and the value asked for, in clear for this response, each reveal logged (P16)."""
 
     asks = []
@@ -89,7 +92,7 @@ def _reveal_request_data(request, data_request, record) -> dict:
             staff=request.user,
             member=data_request.member,
             asks=asks,
-            reason=request.POST.get("reason", ""),
+            reason=reason,
             ip_address=client_ip(request),
         )
     except DomainError as error:
@@ -102,7 +105,9 @@ def inquiry_detail(request, pk: int):
     inquiry = get_object_or_404(PrivacyInquiry.objects.select_related("member"), pk=pk)
     if request.method == "POST":
         try:
-            inquiries.answer(inquiry=inquiry, by=request.user, text=request.POST.get("answer", ""))
+            inquiries.answer(
+                inquiry=inquiry, by=request.user, text=TextsForm(request.POST, "answer").text("answer")
+            )
             messages.success(request, _("Answer sent; the member reads it on their privacy page."))
             return redirect("privacy_staff:desk")
         except DomainError as error:
@@ -119,29 +124,45 @@ def disclosure_list(request):
     )
 
 
-def _parse_day(value: str) -> datetime | None:
-    try:
-        day = datetime.strptime(value or "", "%Y-%m-%d")
-    except ValueError:
-        return None
-    return timezone.make_aware(day.replace(hour=12))
+class DisclosureForm(forms.Form):
+    """A provision of personal data to a third party, as the officer types it. A missing or
+    unreadable date is asked for by name; the rest is checked by ``disclosures``."""
+
+    disclosed_on = forms.DateField(
+        input_formats=["%Y-%m-%d"],
+        error_messages={
+            "required": gettext_lazy("Give the date of the provision."),
+            "invalid": gettext_lazy("Give the date of the provision."),
+        },
+    )
+    recipient = forms.CharField(required=False, strip=False)
+    recipient_contact = forms.CharField(required=False, strip=False)
+    legal_basis = forms.CharField(required=False, strip=False)
+    fields = TextListField()
+    member_ids = MemberIdsField()
+
+    def disclosed_at(self) -> datetime:
+        """Noon of that day where we are (no time of day is asked), never later than now."""
+        day = datetime.combine(self.cleaned_data["disclosed_on"], time(12))
+        return min(timezone.make_aware(day), clock.now())
 
 
 @staff_page(PRIVACY_OFFICER)
 def disclosure_new(request):
-    if request.method == "POST":
+    form = DisclosureForm(request.POST if request.method == "POST" else None)
+    if form.is_bound:
         try:
-            disclosed_at = _parse_day(request.POST.get("disclosed_on", ""))
-            if disclosed_at is None:
-                raise disclosures.DisclosureRefused(_("Give the date of the provision."))
+            if not form.is_valid():
+                raise disclosures.DisclosureRefused(first_error(form))
+            typed = form.cleaned_data
             disclosure = disclosures.record_disclosure(
                 by=request.user,
-                recipient=request.POST.get("recipient", ""),
-                recipient_contact=request.POST.get("recipient_contact", ""),
-                legal_basis=request.POST.get("legal_basis", ""),
-                fields=request.POST.getlist("fields"),
-                member_ids=request.POST.get("member_ids", "").replace(",", " ").split(),
-                disclosed_at=min(disclosed_at, clock.now()),
+                recipient=typed["recipient"],
+                recipient_contact=typed["recipient_contact"],
+                legal_basis=typed["legal_basis"],
+                fields=typed["fields"],
+                member_ids=typed["member_ids"],
+                disclosed_at=form.disclosed_at(),
             )
             messages.success(request, _("Disclosure recorded. Download the bundle to hand over."))
             return redirect("privacy_staff:disclosure", pk=disclosure.pk)
@@ -152,8 +173,8 @@ def disclosure_new(request):
         "privacy/staff/disclosure_new.html",
         {
             "fields": disclosures.disclosable_fields(),
-            "post": request.POST,
-            "chosen": request.POST.getlist("fields"),
+            "post": form.data,
+            "chosen": form.cleaned_data.get("fields", []) if form.is_bound else [],
             "today": timezone.localdate(clock.now()).isoformat(),
         },
     )

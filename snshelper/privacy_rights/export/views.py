@@ -3,11 +3,13 @@ with their identity just verified, until the link expires."""
 
 from decimal import Decimal, InvalidOperation
 
+from django import forms
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.dateparse import parse_datetime
 
 from snshelper.core import clock
+from snshelper.core.form_fields import ListForm
 from snshelper.privacy import registry
 from snshelper.privacy.models import DataExport
 from snshelper.privacy_rights.export import services as export
@@ -29,11 +31,10 @@ def _own_export(request, token: str):
     return found, None
 
 
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
+class ExportQueryForm(ListForm):
+    """``?type=<kind of record>&page=<n>``: one kind of record, read page by page."""
+
+    type = forms.CharField(required=False, strip=False)
 
 
 def _display(value, meta: dict) -> dict:
@@ -99,8 +100,9 @@ def export_page(request, token: str):
     found, refusal = _own_export(request, token)
     if refusal is not None:
         return refusal
-    only = request.GET.get("type") or None
-    page = _page_number(request)
+    query = ExportQueryForm(request.GET)
+    only = query.value("type")
+    page = max(1, query.value("page", 1))
     if only is not None:
         contents = export.read(
             export.file_path(found), limit=ROWS_PER_PAGE, only=only, offset=(page - 1) * ROWS_PER_PAGE

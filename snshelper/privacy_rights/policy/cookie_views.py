@@ -4,9 +4,9 @@ choice, and where to change it."""
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from snshelper.core.form_fields import ChoiceForm, NextForm
 from snshelper.privacy import cookies
 from snshelper.privacy_rights.policy import versions
 
@@ -21,8 +21,8 @@ def cookies_page(request):
 @require_POST
 def choose(request):
     """Accept or refuse the optional cookies, then back to the page the visitor was on."""
-    answer = request.POST.get("choice")
-    if answer not in ("accept", "refuse"):
+    answer = ChoiceForm(request.POST, choices=("accept", "refuse"), name="choice").chosen()
+    if answer is None:
         return HttpResponseBadRequest()
     response = redirect(_back(request))
     version = versions.current_version()
@@ -36,7 +36,4 @@ def choose(request):
 
 
 def _back(request) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return reverse("privacy:cookies")
+    return NextForm(request.POST).page(request) or reverse("privacy:cookies")

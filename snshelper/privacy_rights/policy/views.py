@@ -11,13 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from snshelper.core import clock
 from snshelper.core.errors import DomainError
+from snshelper.core.form_fields import NextForm
 from snshelper.privacy.models import PolicyVersion
 from snshelper.privacy_rights.policy import document as policy
 from snshelper.privacy_rights.policy import versions
@@ -81,10 +81,7 @@ def version_detail(request, number: int):
 
 
 def _safe_next(request) -> str:
-    target = request.POST.get("next") or "/"
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return "/"
+    return NextForm(request.POST).page(request) or "/"
 
 
 @login_required

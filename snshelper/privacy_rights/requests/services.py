@@ -90,15 +90,15 @@ def target(key: str) -> Target:
     raise RequestRefused(_("Choose which of your data the request is about."))
 
 
-def _record(member, target: Target, record_id: str):
+def _record(member, target: Target, record_id: int | None):
     """The member's own record the request is about (the member record itself when not per record)."""
     label, field = target.key.rsplit(".", 1)
     rows = registry.member_rows(label, member)
     if not target.per_record:
         return rows.get()
-    if not str(record_id).strip().isdigit():
+    if record_id is None:
         raise RequestRefused(_("Give the number of the record, e.g. the order number."))
-    record = rows.filter(pk=int(record_id)).first()
+    record = rows.filter(pk=record_id).first()
     if record is None:
         raise RequestRefused(_("You have no record with that number."))
     return record
@@ -124,7 +124,7 @@ def _open(*, member, kind: str, **fields) -> DataSubjectRequest:
 
 @transaction.atomic
 def request_correction(
-    *, member, target_key: str, record_id: str = "", value: str, details: str = ""
+    *, member, target_key: str, record_id: int | None = None, value: str, details: str = ""
 ) -> DataSubjectRequest:
     """Ask for a registered field to be corrected. Until it is done the field is not used or
     provided (P10: ``privacy.corrections``)."""
@@ -151,7 +151,7 @@ def request_correction(
 
 @transaction.atomic
 def request_deletion(
-    *, member, target_key: str, record_id: str = "", details: str = ""
+    *, member, target_key: str, record_id: int | None = None, details: str = ""
 ) -> DataSubjectRequest:
     """Ask for one registered field of a record to be deleted. (Everything: leave SNS Helper.)"""
     chosen = target(target_key)

@@ -1,14 +1,16 @@
 """A member's privacy pages: verify identity, then see, correct, delete or suspend their data."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from snshelper.core import parse
 from snshelper.core.errors import DomainError
+from snshelper.core.form_fields import ChoiceForm, TextsForm, next_page
 from snshelper.privacy.models import DataSubjectRequest, PrivacyInquiry
 from snshelper.privacy_rights.desk import selectors
 from snshelper.privacy_rights.export import services as export
@@ -17,10 +19,28 @@ from snshelper.privacy_rights.requests import services as requests
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return "/account/privacy/"
+    return next_page(request, "/account/privacy/")
+
+
+class RequestForm(forms.Form):
+    """A request about one piece of the member's data: which (``target``), which record (its
+    number: None when it cannot be read, and the service asks for it), the new value, why."""
+
+    target = forms.CharField(required=False, strip=False)
+    record_id = forms.CharField(required=False, strip=False)
+    value = forms.CharField(required=False, strip=False)
+    details = forms.CharField(required=False, strip=False)
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.is_valid()
+
+    def clean_record_id(self) -> int | None:
+        self.record_text = self.cleaned_data["record_id"]  # shown again as typed
+        return parse.record_id(self.record_text)
+
+    def get(self, name: str):
+        return self.cleaned_data.get(name, "")
 
 
 @login_required
@@ -28,22 +48,24 @@ def verify(request):
     """Step 1 mails a code; step 2 takes the password and the code."""
     sent = False
     if request.method == "POST":
+        sending = ChoiceForm(request.POST, choices=("send", "verify")).chosen() == "send"
+        typed = TextsForm(request.POST, "password", "code")
         try:
-            if request.POST.get("action") == "send":
+            if sending:
                 identity.start_check(member=request.user)
                 messages.success(request, _("We sent a code to %(email)s.") % {"email": request.user.email})
                 sent = True
             else:
                 identity.verify(
                     member=request.user,
-                    password=request.POST.get("password", ""),
-                    code=request.POST.get("code", ""),
+                    password=typed.text("password"),
+                    code=typed.text("code"),
                 )
                 identity.mark_verified(request)
                 return redirect(_next(request))
         except DomainError as error:
             messages.error(request, error.message)
-            sent = request.POST.get("action") != "send"
+            sent = not sending
     return render(
         request,
         "privacy/verify.html",
@@ -70,10 +92,11 @@ def request_view(request):
 
 
 def _request_form(request, *, kind: str, template: str, submit):
-    chosen = {"target": request.POST.get("target", ""), "record_id": request.POST.get("record_id", "")}
+    form = RequestForm(request.POST)
+    chosen = {"target": form.get("target"), "record_id": getattr(form, "record_text", "")}
     if request.method == "POST":
         try:
-            submit()
+            submit(form)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -86,7 +109,7 @@ def _request_form(request, *, kind: str, template: str, submit):
     return render(
         request,
         template,
-        {"targets": requests.targets(), "chosen": chosen, "post": request.POST, "kind": kind},
+        {"targets": requests.targets(), "chosen": chosen, "post": form.data, "kind": kind},
     )
 
 
@@ -96,12 +119,12 @@ def request_correction(request):
         request,
         kind="correct",
         template="privacy/request_correct.html",
-        submit=lambda: requests.request_correction(
+        submit=lambda form: requests.request_correction(
             member=request.user,
-            target_key=request.POST.get("target", ""),
-            record_id=request.POST.get("record_id", ""),
-            value=request.POST.get("value", ""),
-            details=request.POST.get("details", ""),
+            target_key=form.get("target"),
+            record_id=form.get("record_id"),
+            value=form.get("value"),
+            details=form.get("details"),
         ),
     )
 
@@ -112,11 +135,11 @@ def request_deletion(request):
         request,
         kind="delete",
         template="privacy/request_delete.html",
-        submit=lambda: requests.request_deletion(
+        submit=lambda form: requests.request_deletion(
             member=request.user,
-            target_key=request.POST.get("target", ""),
-            record_id=request.POST.get("record_id", ""),
-            details=request.POST.get("details", ""),
+            target_key=form.get("target"),
+            record_id=form.get("record_id"),
+            details=form.get("details"),
         ),
     )
 
@@ -127,9 +150,7 @@ def request_suspension(request):
         request,
         kind="suspend",
         template="privacy/request_suspend.html",
-        submit=lambda: requests.request_suspension(
-            member=request.user, details=request.POST.get("details", "")
-        ),
+        submit=lambda form: requests.request_suspension(member=request.user, details=form.get("details")),
     )
 
 
@@ -161,13 +182,14 @@ def resume_processing(request):
 @login_required
 def ask(request):
     """A question or complaint to the privacy officer (no identity check: it discloses nothing)."""
+    typed = TextsForm(request.POST, "kind", "subject", "body")
     if request.method == "POST":
         try:
             inquiries.ask(
                 member=request.user,
-                kind=request.POST.get("kind", ""),
-                subject=request.POST.get("subject", ""),
-                body=request.POST.get("body", ""),
+                kind=typed.text("kind"),
+                subject=typed.text("subject"),
+                body=typed.text("body"),
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -178,4 +200,4 @@ def ask(request):
                 % {"days": settings.PRIVACY_ANSWER_DAYS},
             )
             return redirect("privacy_member:overview")
-    return render(request, "privacy/ask.html", {"kinds": PrivacyInquiry.Kind.choices, "post": request.POST})
+    return render(request, "privacy/ask.html", {"kinds": PrivacyInquiry.Kind.choices, "post": typed.data})

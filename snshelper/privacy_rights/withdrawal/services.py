@@ -111,6 +111,7 @@ DELETE: tuple[str, ...] = (
     "account.EmailAddress",
     "mfa.Authenticator",
     "api.ApiKey",
+    "api.IdempotentRequest",  # the keyed hash of an order request: the order itself is anonymised
     "wallet.RefundBankAccount",
     "privacy.IdentityCheck",
     "privacy.CookieChoice",

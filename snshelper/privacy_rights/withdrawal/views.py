@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from snshelper.core.errors import DomainError
+from snshelper.core.form_fields import ChoiceForm, TextsForm
 from snshelper.privacy.models import SignupMatch
 from snshelper.privacy.retention import RULES
 from snshelper.privacy_rights.requests.identity import identity_verified_required
@@ -59,9 +60,8 @@ def start(request):
 
 def goodbye(request):
     """Shown once the account is closed and the member signed out, in the member's language."""
-    language = request.GET.get("language", "")
-    if language not in dict(settings.LANGUAGES):
-        language = translation.get_language()
+    language = ChoiceForm(request.GET, choices=tuple(dict(settings.LANGUAGES)), name="language").chosen()
+    language = language or translation.get_language()
     with translation.override(language):
         response = render(request, "privacy/withdrawal/goodbye.html", {"language": language})
     response["Content-Language"] = language
@@ -71,12 +71,13 @@ def goodbye(request):
 @staff_page(PRIVACY_OFFICER)
 def store(request):
     """Opened by member ID with a reason; each document opened is a logged reveal (P16)."""
-    member_id = request.POST.get("member_id", "").strip() if request.method == "POST" else ""
+    typed = TextsForm(request.POST, "member_id", "reason")
+    member_id = typed.text("member_id").strip() if request.method == "POST" else ""
     entries = []
     if member_id:
         try:
             entries = withdrawn_selectors.open_kept(
-                member_id=member_id, staff=request.user, reason=request.POST.get("reason", "")
+                member_id=member_id, staff=request.user, reason=typed.text("reason")
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -85,7 +86,7 @@ def store(request):
         "privacy/withdrawal/store.html",
         {
             "member_id": member_id,
-            "reason": request.POST.get("reason", ""),
+            "reason": typed.text("reason"),
             "entries": entries,
             "size": withdrawn_selectors.store_size(),
         },
@@ -103,6 +104,6 @@ def matches(request):
 @require_POST
 def review_match(request, pk: int):
     match = get_object_or_404(SignupMatch, pk=pk)
-    withdrawal.review_match(match=match, by=request.user, note=request.POST.get("note", ""))
+    withdrawal.review_match(match=match, by=request.user, note=TextsForm(request.POST, "note").text("note"))
     messages.success(request, _("Marked as reviewed."))
     return redirect("privacy_staff:withdrawn:matches")

@@ -1,11 +1,13 @@
 """Make an API key for a member from the command line; its secret is printed once."""
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from snshelper.accounts import selectors as account_selectors
 from snshelper.api import services
 from snshelper.api.errors import InvalidKeyFields
+from snshelper.api.forms import NetworksField
 
 
 class Command(BaseCommand):
@@ -27,7 +29,10 @@ class Command(BaseCommand):
             raise CommandError(f"No member with the email address {email}.")
         try:
             with translation.override("en"):  # the command's other messages are English too
-                made = services.create_key(member=member, name=name, allowed_ips="\n".join(ip))
+                networks = NetworksField().clean("\n".join(ip))
+                made = services.create_key(member=member, name=name, networks=networks)
+        except ValidationError as error:
+            raise CommandError(" ".join(str(message) for message in error.messages)) from None
         except InvalidKeyFields as error:
             raise CommandError(str(error.message)) from None
         self.stderr.write(

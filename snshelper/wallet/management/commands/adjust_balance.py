@@ -1,11 +1,11 @@
 """Credit (positive AMOUNT) or debit (negative) a member's balance from the command line."""
 
 import uuid
-from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import BaseCommand, CommandError
 
 from snshelper.accounts import selectors as account_selectors
+from snshelper.core import parse
 from snshelper.wallet import selectors, services
 from snshelper.wallet.errors import WalletError
 
@@ -25,11 +25,8 @@ class Command(BaseCommand):
         member = account_selectors.member_by_email(email)
         if member is None:
             raise CommandError(f"No member with the email address {email}.")
-        try:
-            value = Decimal(amount.replace(",", ""))
-        except InvalidOperation:
-            raise CommandError(f"Not an amount: {amount}") from None
-        if not value.is_finite() or value == 0 or value != value.quantize(Decimal("0.01")):
+        value = parse.amount(amount)
+        if value is None or value == 0:
             raise CommandError("The amount must be non-zero with at most two decimals.")
         key = idempotency_key or f"cli:{uuid.uuid4().hex}"
         try:
