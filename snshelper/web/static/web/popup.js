@@ -1,0 +1,40 @@
+// The announcement popup as a real modal (issue 17): opened with showModal() once the page is
+// ready, unless the page is a form to fill (a POST form with fields in <main>), a payment under way
+// ([data-in-progress]) or the person is already typing; Escape or the Close button closes it, focus goes back where it was, and the
+// server remembers it (the POST below; without JavaScript the form posts and comes back).
+(() => {
+  const dialog = document.querySelector("dialog[data-popup]");
+  if (!dialog || typeof dialog.showModal !== "function") return;
+  const form = dialog.querySelector("form[data-popup-dismiss]");
+  const fieldsToFill = "main form[method=post i] :is(input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea)";
+  let before = null;
+
+  function formInProgress() {
+    const active = document.activeElement;
+    return document.querySelector(`${fieldsToFill}, main [data-in-progress]`) !== null || (active && active.matches("input, select, textarea"));
+  }
+
+  function open() {
+    if (formInProgress() || dialog.open) return;
+    before = document.activeElement;
+    dialog.showModal();
+  }
+
+  dialog.addEventListener("close", () => {
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", headers: { "HX-Request": "true" } });
+    if (before && before !== document.body && document.contains(before)) {
+      before.focus();
+    } else {
+      document.body.focus({ preventScroll: true });
+    }
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    dialog.close();
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", open);
+  } else {
+    open();
+  }
+})();
