@@ -33,7 +33,8 @@ class _Forms(HTMLParser):
         attrs = dict(attrs)
         if tag == "form":
             self._open = []
-            self.forms.append((attrs.get("action") or "", self._open))
+            if "language-switcher" not in (attrs.get("class") or ""):  # a choice of three, no action
+                self.forms.append((attrs.get("action") or "", self._open))
         elif self._open is not None and tag in ("button", "input"):
             kind = attrs.get("type") or ("submit" if tag == "button" else "text")
             classes = set((attrs.get("class") or "").split())

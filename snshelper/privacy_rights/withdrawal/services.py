@@ -110,6 +110,7 @@ DELETE: tuple[str, ...] = (
     "wallet.RefundBankAccount",
     "privacy.IdentityCheck",
     "privacy.CookieChoice",
+    "web.PopupSeen",
     "privacy.PolicyChangeNotice",
     "privacy.CorrectionNotice",
     "privacy.ProcessingSuspension",
