@@ -231,7 +231,10 @@ def test_the_popup_is_a_modal_escape_closes_it_and_focus_comes_back(chromium, li
     context.close()
 
 
-def test_on_a_desktop_nothing_covers_a_staff_pages_primary_buttons(chromium, live_server, make_staff, member):
+def test_on_a_desktop_nothing_covers_a_staff_pages_primary_buttons(
+    chromium, live_server, make_staff, member_pages
+):
+    """The member's order, top-up and consultation give the staff queues rows with buttons."""
     staff, secret = make_staff("administrator")
     for role in sorted(roles.ROLES):
         staff_services.appoint(member=staff, role=role)
