@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import os
 import platform
 import shutil
@@ -197,7 +198,8 @@ def run_export(member, *, trace: bool = False) -> dict:
         result["peak"] = tracemalloc.get_traced_memory()[1] - base
         tracemalloc.stop()
     path = export.file_path(found)
-    with path.open(encoding="utf-8") as written:  # the records' rows, as the file counts them
+    # the records' rows, as the file counts them (decrypted: the file on disk is encrypted)
+    with io.TextIOWrapper(export.open_file(path), encoding="utf-8") as written:
         result["rows"] = sum(
             int(line.split(":")[1].split("}")[0]) for line in written if line.startswith('], "count"')
         )

@@ -143,11 +143,12 @@ TEMPLATES = [
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'snshelper.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the web server and the worker share the file.
+    # WAL and a busy timeout let the web server and the worker share the file; secure_delete
+    # overwrites deleted content with zeros as it goes (remnants, docs/privacy.md).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -311,7 +312,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root; never served directly
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Every stored file (payment slips, consultation attachments) is encrypted with the field keys.
+    "default": {"BACKEND": "snshelper.core.encrypted_files.EncryptedFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -456,6 +458,19 @@ PRIVACY_EXPORT_DAYS = env.int("PRIVACY_EXPORT_DAYS", default=7)  # a "view" expo
 POLICY_NOTICE_DAYS = env.int("POLICY_NOTICE_DAYS", default=7)
 # Keys the hashes that match a new sign-up with a withdrawn member (never the clear data).
 PRIVACY_MATCH_KEY = env.str("PRIVACY_MATCH_KEY", default="") or f"match:{SECRET_KEY}"
+
+# --- Deletions survive a restore (P21) ----------------------------------------------------------
+# The deletion journal: its own SQLite file, outside the main database (and outside its backups),
+# append-only, holding keyed hashes of what was destroyed, never the data. Put it on a disk the
+# database restore does not touch. Entries younger than DELETION_JOURNAL_KEEP_DAYS (keep it at
+# least as long as the oldest backup you may restore) cannot be deleted.
+DELETION_JOURNAL_PATH = Path(
+    env.str("DELETION_JOURNAL_PATH", default=str(VAR_DIR / "deletion-journal.sqlite3"))
+)
+DELETION_JOURNAL_KEY = env.str("DELETION_JOURNAL_KEY", default="") or f"journal:{SECRET_KEY}"
+DELETION_JOURNAL_KEEP_DAYS = env.int("DELETION_JOURNAL_KEEP_DAYS", default=400)
+# Where `manage.py backup` writes its encrypted archives when no path is given.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 
 # --- Privacy promises with no way around them (issue 15) ---------------------------------------
 # Production does not start without a virus scanner (P15) or a real privacy officer (P8): the

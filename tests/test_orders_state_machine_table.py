@@ -21,7 +21,7 @@ from snshelper.orders.services import (
     place_order,
     transition,
 )
-from snshelper.wallet import selectors
+from snshelper.wallet import memos, selectors
 from snshelper.wallet.models import LedgerTransaction
 from tests.conftest import sign_in
 
@@ -182,9 +182,9 @@ def test_every_move_of_every_actor(actor, start, to, mark, funded, make_service,
     }
     if refund:
         posted = LedgerTransaction.objects.get(idempotency_key=f"order:{order.pk}:refund")
-        assert (posted.kind, posted.memo, posted.created_by) == (
+        assert (posted.kind, memos.parse(posted.memo), posted.created_by) == (
             "order_refund",
-            f"Order #{order.pk} {to}",
+            (memos.ORDER_REFUND, {"order": order.pk, "outcome": to.lower()}),
             person,
         )
     last = order.transitions.last()

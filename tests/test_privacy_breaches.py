@@ -5,7 +5,6 @@ the register."""
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -17,9 +16,11 @@ from snshelper.privacy.models import BreachEvent, BreachIncident, BreachNotice, 
 from snshelper.privacy.registry import Category
 from snshelper.privacy_rights.breaches import services as breaches
 from snshelper.privacy_rights.export import services as export
+from snshelper.privacy_rights.withdrawal import selectors as withdrawn_selectors
 from snshelper.privacy_rights.withdrawal import services as withdrawal
 from snshelper.staff import roles
 from tests.conftest import sign_in
+from tests.test_privacy_export import clear_bytes
 
 pytestmark = pytest.mark.django_db
 FOUND = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # 08:30 in Bangkok
@@ -444,7 +445,7 @@ def test_a_withdrawn_member_keeps_the_incident_and_their_notice_moves_to_the_kep
     assert BreachNotice.objects.filter(member=stays).exists()
     incident.refresh_from_db()
     assert incident.affected_members.count() == 2  # the register still counts them
-    kept = json.loads(WithdrawnMember.objects.get(member_id=member.member_id).kept)
+    kept = withdrawn_selectors.document(WithdrawnMember.objects.get(member_id=member.member_id))
     assert [row["text"] for row in kept["records"]["privacy.BreachNotice"]] == [text]
     # Notifying again tells the members still here only once, and the leaver never.
     assert breaches.notify_members(incident=incident, by=officer) == 0
@@ -456,7 +457,7 @@ def test_a_members_notices_are_in_their_view_export(officer, member, settings):
     breaches.notify_members(incident=incident, by=officer)
     request = export.request_view(member=member)
     prepared = export.prepare(request.export)
-    text = Path(settings.MEDIA_ROOT, prepared.path).read_text(encoding="utf-8")
+    text = clear_bytes(prepared).decode()
     assert "privacy.BreachNotice" in text
     assert "Ignore mails asking for your password" in text
 

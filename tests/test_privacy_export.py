@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models.fields.files import FieldFile
 from django.test import RequestFactory
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from huey.contrib.djhuey import HUEY
 from PIL import Image
@@ -25,6 +26,7 @@ from snshelper.accounts import services as account_services
 from snshelper.accounts.models import LoginRecord
 from snshelper.api import services as api_services
 from snshelper.core import clock as clock_module
+from snshelper.core import encrypted_files
 from snshelper.notifications.models import DeliveryStatus, Notification
 from snshelper.orders import services as orders
 from snshelper.orders.models import (
@@ -57,6 +59,7 @@ from snshelper.privacy_rights import disclosures, tasks
 from snshelper.privacy_rights.export import services as export
 from snshelper.privacy_rights.requests import identity, inquiries
 from snshelper.staff.models import HandOver, SecurityPledge, TrainingSession
+from snshelper.wallet import memos
 from snshelper.wallet import services as wallet
 from snshelper.web.models import PopupSeen
 from tests.conftest import PASSWORD, sign_in
@@ -224,8 +227,14 @@ def prepared(member) -> DataExport:
     return export.prepare(request.export)
 
 
+def clear_bytes(found: DataExport) -> bytes:
+    """The export's content, decrypted (the file on disk is encrypted: tests/test_privacy_files.py)."""
+    with encrypted_files.open_for_reading(Path(settings.MEDIA_ROOT, found.path)) as source:
+        return source.read()
+
+
 def load(found: DataExport) -> dict:
-    return json.loads(Path(settings.MEDIA_ROOT, found.path).read_text(encoding="utf-8"))
+    return json.loads(clear_bytes(found).decode())
 
 
 def _expected(value, declaration):
@@ -295,6 +304,9 @@ def test_p9_view_export_holds_every_registered_field_of_the_member(funded, servi
                     continue  # a JSON document: checked in the P7 test
                 written = row[name]
                 want = expected[name]
+                if label == "wallet.LedgerTransaction" and name == "memo":  # a code and parameters,
+                    with translation.override(funded.language or settings.LANGUAGE_CODE):  # shown in
+                        want = memos.render(want)  # the member's language
                 if written is not None and want is not None:
                     written = _as_written(written, want)
                 assert written == want, f"{label}.{name} of row {row['id']}"
@@ -302,7 +314,7 @@ def test_p9_view_export_holds_every_registered_field_of_the_member(funded, servi
 
 def test_view_export_gives_encrypted_data_in_clear_and_withholds_sign_in_secrets(funded, service, officer):
     values = populate(funded, "SOMCHAI", service, officer)
-    text = Path(settings.MEDIA_ROOT, prepared(funded).path).read_text(encoding="utf-8")
+    text = clear_bytes(prepared(funded)).decode()
     data = json.loads(text)
 
     (account,) = data["records"]["wallet.RefundBankAccount"]["rows"]
@@ -340,7 +352,7 @@ def test_view_export_holds_nothing_of_other_members(funded, make_member, service
         disclosed_at=clock_module.now() - timedelta(hours=1),
     )
 
-    raw = Path(settings.MEDIA_ROOT, prepared(funded).path).read_bytes()
+    raw = clear_bytes(prepared(funded))
     text = raw.decode()
 
     for name, value in theirs.items():
@@ -427,9 +439,7 @@ def test_view_request_is_due_in_10_days_prepared_by_the_queue_and_every_step_log
     assert request.kind == DataSubjectRequest.Kind.VIEW
     assert request.due_at == request.created_at + timedelta(days=10) == clock.now() + timedelta(days=10)
     found = DataExport.objects.get(request=request)
-    assert (
-        found.ready_at == clock.now() and found.size == Path(settings.MEDIA_ROOT, found.path).stat().st_size
-    )
+    assert found.ready_at == clock.now() and found.size == len(clear_bytes(found))  # the clear size
     assert found.path.startswith("exports/") and len(Path(found.path).stem) >= 32
     assert found.expires_at == found.ready_at + timedelta(days=settings.PRIVACY_EXPORT_DAYS)
     assert request.status == DataSubjectRequest.Status.DONE and request.closed_at == clock.now()

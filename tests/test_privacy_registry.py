@@ -14,8 +14,43 @@ from snshelper.privacy.retention import RULES
 PHONE = "0812345678"
 
 
-def test_every_personal_looking_field_is_declared_or_exempted_with_a_reason():
+def test_every_field_of_every_table_is_declared_personal_or_not_personal_with_a_reason():
+    """Issue 15 point 7: ours, Django's, allauth's, the many-to-many tables; no name is exempt."""
     assert registry.undeclared_fields() == []
+    assert registry.declared_twice() == []
+    checked = {model._meta.label for model in registry.stored_models()}
+    assert {"orders.Subscription", "pages.PageVersion", "maintenance.MaintenanceSwitch"} <= checked
+    assert {"sessions.Session", "account.EmailAddress", "mfa.Authenticator"} <= checked
+    assert "accounts.Member_groups" in checked  # the table behind a many-to-many field
+
+
+def test_dropping_the_declaration_of_an_sns_account_id_fails_the_check(monkeypatch):
+    """The mutation of issue 15: `orders.Subscription.username` undeclared must not pass."""
+    dropped = ("orders.Subscription", "username")
+    without = {key: d for key, d in registry._declarations.items() if key != dropped}
+    monkeypatch.setattr(registry, "_declarations", without)
+    assert registry.undeclared_fields() == ["orders.Subscription.username"]
+
+
+@pytest.mark.parametrize("field", ["id", "member", "status", "quantity", "created_at", "is_active"])
+def test_dropping_any_field_of_the_registry_copy_fails_the_check_whatever_its_name(monkeypatch, field):
+    model = {
+        "member": "orders.Order",
+        "quantity": "orders.Order",
+        "is_active": "catalog.Service",
+        "created_at": "pages.Page",
+    }.get(field, "support.Consultation")
+    without = {key: e for key, e in registry._exemptions.items() if key != (model, field)}
+    assert len(without) == len(registry._exemptions) - 1
+    monkeypatch.setattr(registry, "_exemptions", without)
+    assert registry.undeclared_fields() == [f"{model}.{field}"]
+
+
+def test_not_personal_names_each_field_and_a_reason(test_apps):
+    with pytest.raises(ValueError):
+        registry.not_personal("orders.Order", reason="no field named")
+    with pytest.raises(ValueError):
+        registry.not_personal("orders.Order", "quantity", reason=" ")
 
 
 def test_every_declaration_names_a_field_that_exists():
@@ -38,7 +73,7 @@ def test_apps(monkeypatch):
         yield test_apps
 
 
-def test_an_undeclared_personal_field_fails_the_check(test_apps):
+def test_an_undeclared_field_of_a_new_model_fails_the_check(test_apps):
     class Reseller(models.Model):
         display_name = models.CharField(max_length=50)
         mobile = models.CharField(max_length=20)
@@ -48,9 +83,19 @@ def test_an_undeclared_personal_field_fails_the_check(test_apps):
             app_label = "accounts"
 
     missing = registry.undeclared_fields()
-    assert "accounts.Reseller.display_name" in missing
-    assert "accounts.Reseller.mobile" in missing
-    assert "accounts.Reseller.quantity" not in missing
+    # Every field, whatever its name or type: not only the personal-looking ones.
+    assert missing == [
+        "accounts.Reseller.id",
+        "accounts.Reseller.display_name",
+        "accounts.Reseller.mobile",
+        "accounts.Reseller.quantity",
+    ]
+    registry.not_personal("accounts.Reseller", "id", "quantity", reason="A row number; a count of units.")
+    try:
+        assert registry.undeclared_fields() == ["accounts.Reseller.display_name", "accounts.Reseller.mobile"]
+    finally:
+        for name in ("id", "quantity"):
+            registry._exemptions.pop(("accounts.Reseller", name))
 
 
 def test_an_important_field_stored_in_clear_fails_the_check(monkeypatch, test_apps):

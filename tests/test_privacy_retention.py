@@ -37,6 +37,7 @@ from snshelper.privacy.models import (
     WithdrawnMember,
 )
 from snshelper.privacy.retention import RULES, add_months
+from snshelper.wallet import memos as memo_codes
 from snshelper.wallet import selectors
 from snshelper.wallet import services as wallet
 from snshelper.wallet.models import LedgerAccount, LedgerEntry, LedgerTransaction, TopUp
@@ -413,7 +414,12 @@ def test_p6_ledger_entries_survive_and_balances_still_equal_their_entries_after_
         by=finance,
         idempotency_key="a1",
     )
-    wallet.refund(member=funded, amount=D("5"), idempotency_key="r1", memo="Order #1 Canceled")
+    wallet.refund(
+        member=funded,
+        amount=D("5"),
+        idempotency_key="r1",
+        memo=memo_codes.build(memo_codes.ORDER_REFUND, order=1, outcome="canceled"),
+    )
     entries, balance = ledger_state(), selectors.balance(funded)
 
     at(datetime(2030, 1, 16, 3, 0, tzinfo=UTC))

@@ -25,8 +25,9 @@ from snshelper.core import clock as clock_module
 from snshelper.orders import services as orders
 from snshelper.orders.models import Order, Status
 from snshelper.privacy import registry
-from snshelper.privacy.models import PrivacyInquiry, SignupMatch, WithdrawnMember
+from snshelper.privacy.models import PrivacyInquiry, SignupMatch, WithdrawnMember, WithdrawnRecord
 from snshelper.privacy_rights.requests import inquiries
+from snshelper.privacy_rights.withdrawal import selectors as withdrawn_selectors
 from snshelper.privacy_rights.withdrawal import services as withdrawal
 from snshelper.staff import roles
 from snshelper.wallet import selectors as wallet_selectors
@@ -103,7 +104,7 @@ def _ordinary_tables_as_text() -> str:
     texts = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
-            if table == WithdrawnMember._meta.db_table:
+            if table in (WithdrawnMember._meta.db_table, WithdrawnRecord._meta.db_table):
                 continue
             columns = [
                 column.name for column in connection.introspection.get_table_description(cursor, table)
@@ -115,7 +116,7 @@ def _ordinary_tables_as_text() -> str:
 
 
 def _kept(member_id: str) -> dict:
-    return json.loads(WithdrawnMember.objects.get(member_id=member_id).kept)
+    return withdrawn_selectors.document(WithdrawnMember.objects.get(member_id=member_id))
 
 
 # --- P5 -------------------------------------------------------------------------------------------

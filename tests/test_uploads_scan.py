@@ -177,7 +177,8 @@ def test_a_clean_slip_is_scanned_and_accepted(member, scanning, caplog):
     before = _clean_verdicts(scanning["log"])
     top_up = bank_top_up(member, slip=png_slip(PERSONAL_NAME))
     assert top_up.slip_content_type == "image/png" and len(stored_slips()) == 1
-    assert Path(top_up.slip.path).read_bytes() == png_slip().read()  # stored whole, after the scan
+    with top_up.slip.open("rb") as stored:  # stored whole, after the scan (encrypted on disk)
+        assert stored.read() == png_slip().read()
     deadline = time.monotonic() + 5  # clamd really saw it: its log records the clean verdict
     while _clean_verdicts(scanning["log"]) == before and time.monotonic() < deadline:
         time.sleep(0.1)

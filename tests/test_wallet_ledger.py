@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from snshelper.wallet import ledger, selectors, services
+from snshelper.wallet import ledger, memos, selectors, services
 from snshelper.wallet.errors import IdempotencyConflict, InsufficientFunds, InvalidAmount, WalletError
 from snshelper.wallet.models import LedgerAccount, LedgerEntry, LedgerTransaction
 
@@ -127,7 +127,8 @@ def test_amounts_from_people_accept_thousands_separators():
 
 
 def _refunds(members, amount="1.5", prefix="r"):
-    return [(m.pk, Decimal(amount), f"{prefix}:{n}", f"refund {n}") for n, m in enumerate(members)]
+    memo = memos.build(memos.ORDER_REFUND, order=1, outcome="canceled")
+    return [(m.pk, Decimal(amount), f"{prefix}:{n}", memo) for n, m in enumerate(members)]
 
 
 def test_refunds_in_a_batch_post_once_each_and_a_repeat_posts_nothing(make_member):

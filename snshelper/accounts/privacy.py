@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.privacy import registry
 from snshelper.privacy.registry import (
     Category,
     Purpose,
@@ -46,6 +47,9 @@ personal_data(
 personal_data(
     "accounts.LoginRecord", "user_agent", category=Category.USAGE_RECORD, purpose=S, retention="login_records"
 )
+personal_data(  # whether a sign-in as the member succeeded, failed or was locked out
+    "accounts.LoginRecord", "result", category=Category.USAGE_RECORD, purpose=S, retention="login_records"
+)
 personal_data(
     "accounts.LoginRecord", "created_at", category=Category.USAGE_RECORD, purpose=S, retention="login_records"
 )
@@ -80,3 +84,49 @@ sweep("account.EmailConfirmation", rule="email_confirmations", since="created")
 MEMBERSHIP_DATA = _("Membership data: kept while the membership lasts; withdrawal removes or anonymises it.")
 for model in ("accounts.Member", "account.EmailAddress", "mfa.Authenticator"):
     not_swept(model, reason=MEMBERSHIP_DATA)
+
+
+# --- Every other field, explicitly not personal (registry completeness, issue 15 point 7) ---
+
+registry.not_personal("accounts.Member_groups", "id", reason=registry.KEY)
+registry.not_personal("accounts.Member_groups", "member", reason=registry.MEMBER_LINK)
+registry.not_personal("accounts.Member_groups", "group", reason=registry.LINK)
+registry.not_personal("accounts.Member_user_permissions", "id", reason=registry.KEY)
+registry.not_personal("accounts.Member_user_permissions", "member", reason=registry.MEMBER_LINK)
+registry.not_personal("accounts.Member_user_permissions", "permission", reason=registry.LINK)
+registry.not_personal("accounts.Member", "id", reason=registry.KEY)
+registry.not_personal(
+    "accounts.Member",
+    "is_superuser",
+    "is_staff",
+    "is_active",
+    "withdrawn_at",
+    reason="The account's switches (active, staff) and when it was withdrawn: the handling of the account.",
+)
+registry.not_personal("accounts.LoginRecord", "id", reason=registry.KEY)
+registry.not_personal("accounts.LoginRecord", "member", reason=registry.MEMBER_LINK)
+registry.not_personal("account.EmailAddress", "id", reason=registry.KEY)
+registry.not_personal("account.EmailAddress", "user", reason=registry.MEMBER_LINK)
+registry.not_personal(
+    "account.EmailAddress",
+    "verified",
+    "primary",
+    reason="Whether the address is verified and the primary one.",
+)
+registry.not_personal("account.EmailConfirmation", "id", reason=registry.KEY)
+registry.not_personal("account.EmailConfirmation", "email_address", reason=registry.LINK)
+registry.not_personal(
+    "account.EmailConfirmation",
+    "created",
+    "sent",
+    reason="When a confirmation was made and sent; the address is declared on account.EmailAddress.",
+)
+registry.not_personal("mfa.Authenticator", "id", reason=registry.KEY)
+registry.not_personal("mfa.Authenticator", "user", reason=registry.MEMBER_LINK)
+registry.not_personal(
+    "mfa.Authenticator",
+    "type",
+    "created_at",
+    "last_used_at",
+    reason="The kind of authenticator and its dates of use.",
+)

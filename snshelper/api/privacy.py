@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.privacy import registry
 from snshelper.privacy.registry import Category, Purpose, not_personal, not_swept, owned_by, personal_data
 
 personal_data(
@@ -39,4 +40,18 @@ owned_by("api.ApiKey", "member")
 
 not_swept(
     "api.ApiKey", reason=_("A credential of the membership: the member deletes it, withdrawal removes it.")
+)
+
+
+# --- Every other field, explicitly not personal (registry completeness, issue 15 point 7) ---
+
+registry.not_personal("api.ApiKey", "id", reason=registry.KEY)
+registry.not_personal("api.ApiKey", "member", reason=registry.MEMBER_LINK)
+registry.not_personal(
+    "api.ApiKey",
+    "prefix",
+    "created_at",
+    "rotated_at",
+    "revoked_at",
+    reason="The key's public prefix (it opens nothing) and the dates of its life cycle.",
 )

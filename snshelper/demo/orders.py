@@ -17,6 +17,7 @@ from snshelper.catalog.models import Service
 from snshelper.demo.catalogue import demo_service, load_demo_catalog
 from snshelper.orders.models import Actor, Order, Status
 from snshelper.orders.services import place_order, transition
+from snshelper.wallet import memos
 from snshelper.wallet import services as wallet
 
 KEY_PREFIX = "demo-"
@@ -210,7 +211,7 @@ def load_demo_orders(member, staff) -> None:
         member=member,
         amount=_round_up(total) + LEFT_ON_BALANCE,
         idempotency_key="demo-topup-1",
-        memo="Demo top-up",
+        memo=memos.build(memos.DEMO_TOP_UP),
     )
     for number, (service, spec) in enumerate(planned, start=1):
         order = place_order(

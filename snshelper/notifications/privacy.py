@@ -3,6 +3,7 @@ and the LINE account a member linked to get notices by LINE (its user ID only)."
 
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.privacy import registry
 from snshelper.privacy.registry import (
     Category,
     Purpose,
@@ -100,3 +101,45 @@ for field in ("token", "token_secret"):
     not_personal(
         "socialaccount.SocialToken", field, reason="Never stored: SOCIALACCOUNT_STORE_TOKENS is off."
     )
+
+
+# --- Every other field, explicitly not personal (registry completeness, issue 15 point 7) ---
+
+registry.not_personal("notifications.Notification", "id", reason=registry.KEY)
+registry.not_personal("notifications.Notification", "member", reason=registry.MEMBER_LINK)
+registry.not_personal(
+    "notifications.Notification",
+    "kind",
+    "required",
+    reason="The kind of notice and whether it is required; its declared params and link carry the content.",
+)
+registry.not_personal("notifications.Delivery", "id", reason=registry.KEY)
+registry.not_personal("notifications.Delivery", "notification", reason=registry.LINK)
+registry.not_personal(
+    "notifications.Delivery",
+    "channel",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    reason="Which channel a notice went by and its state: the handling of the notice.",
+)
+registry.not_personal("notifications.ChannelChoice", "id", reason=registry.KEY)
+registry.not_personal("notifications.ChannelChoice", "member", reason=registry.MEMBER_LINK)
+registry.not_personal("socialaccount.SocialApp", "id", reason=registry.KEY)
+registry.not_personal(
+    "socialaccount.SocialApp",
+    "provider",
+    "provider_id",
+    "client_id",
+    reason="A sign-in provider's configuration, not a person's.",
+)
+registry.not_personal("socialaccount.SocialAccount", "id", reason=registry.KEY)
+registry.not_personal("socialaccount.SocialAccount", "user", reason=registry.MEMBER_LINK)
+registry.not_personal(
+    "socialaccount.SocialAccount", "provider", reason="Which sign-in provider the account is at (LINE)."
+)
+registry.not_personal("socialaccount.SocialToken", "id", reason=registry.KEY)
+registry.not_personal("socialaccount.SocialToken", "app", "account", reason=registry.LINK)
+registry.not_personal(
+    "socialaccount.SocialToken", "expires_at", reason="Never stored: SOCIALACCOUNT_STORE_TOKENS is off."
+)

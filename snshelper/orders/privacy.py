@@ -4,6 +4,7 @@ from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 
 from snshelper.orders.models import Status
+from snshelper.privacy import registry
 from snshelper.privacy.registry import (
     ANONYMISE,
     Category,
@@ -81,3 +82,98 @@ sweep_with(
     via="subscription__order",
     anonymise={"reason": ""},
 )
+
+
+# --- Every other field, explicitly not personal (registry completeness, issue 15 point 7) ---
+
+registry.not_personal("orders.Order", "id", reason=registry.KEY)
+registry.not_personal("orders.Order", "member", reason=registry.MEMBER_LINK)
+registry.not_personal("orders.Order", "service", reason=registry.LINK)
+registry.not_personal(
+    "orders.Order",
+    "quantity",
+    "runs",
+    "interval",
+    "runs_done",
+    "rate",
+    "status",
+    "start_count",
+    "remains",
+    "updated_at",
+    reason="What was ordered (quantities, runs, price per unit) and its progress: not the person.",
+)
+registry.not_personal("orders.OrderTransition", "id", reason=registry.KEY)
+registry.not_personal("orders.OrderTransition", "order", reason=registry.LINK)
+registry.not_personal(
+    "orders.OrderTransition",
+    "from_status",
+    "to_status",
+    "start_count",
+    "remains",
+    "at",
+    reason="An order's change of state, counts and time: the handling of the order.",
+)
+registry.not_personal("orders.OrderTransition", "by", reason=registry.ACTOR_LINK)
+registry.not_personal("orders.RefillRequest", "id", reason=registry.KEY)
+registry.not_personal("orders.RefillRequest", "order", reason=registry.LINK)
+registry.not_personal(
+    "orders.RefillRequest",
+    "status",
+    "handled_at",
+    reason="The request's state and when it was handled: the handling of the order.",
+)
+registry.not_personal("orders.RefillRequest", "handled_by", reason=registry.ACTOR_LINK)
+registry.not_personal("orders.CancelRequest", "id", reason=registry.KEY)
+registry.not_personal("orders.CancelRequest", "order", reason=registry.LINK)
+registry.not_personal(
+    "orders.CancelRequest",
+    "status",
+    "handled_at",
+    reason="The request's state and when it was handled: the handling of the order.",
+)
+registry.not_personal("orders.CancelRequest", "handled_by", reason=registry.ACTOR_LINK)
+registry.not_personal("orders.DripFeedRun", "id", reason=registry.KEY)
+registry.not_personal("orders.DripFeedRun", "order", reason=registry.LINK)
+registry.not_personal(
+    "orders.DripFeedRun",
+    "number",
+    "due_at",
+    "status",
+    "done_at",
+    reason="A drip-feed run's number, schedule and state: the handling of the order.",
+)
+registry.not_personal("orders.DripFeedRun", "done_by", reason=registry.ACTOR_LINK)
+registry.not_personal("orders.Subscription", "order", reason=registry.LINK)
+registry.not_personal(
+    "orders.Subscription",
+    "min",
+    "max",
+    "posts",
+    "old_posts",
+    "delay",
+    "expiry",
+    "status",
+    "posts_done",
+    "updated_at",
+    reason="The subscription's settings (amounts, posts, delay, expiry) and progress: not the person.",
+)
+registry.not_personal("orders.SubscriptionPost", "id", reason=registry.KEY)
+registry.not_personal("orders.SubscriptionPost", "subscription", "order", reason=registry.LINK)
+registry.not_personal(
+    "orders.SubscriptionPost",
+    "existing",
+    "due_at",
+    "created",
+    reason="When a post of a subscription is due and whether it existed before: the handling of the order.",
+)
+registry.not_personal("orders.SubscriptionPost", "recorded_by", reason=registry.ACTOR_LINK)
+registry.not_personal("orders.SubscriptionTransition", "id", reason=registry.KEY)
+registry.not_personal("orders.SubscriptionTransition", "subscription", reason=registry.LINK)
+registry.not_personal(
+    "orders.SubscriptionTransition",
+    "from_status",
+    "to_status",
+    "at",
+    reason="A subscription's change of state and time: the handling of the order.",
+)
+registry.not_personal("orders.SubscriptionTransition", "by", reason=registry.ACTOR_LINK)

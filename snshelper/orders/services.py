@@ -32,7 +32,7 @@ from snshelper.orders.models import (
     Subscription,
 )
 from snshelper.wallet import errors as wallet_errors
-from snshelper.wallet import ledger
+from snshelper.wallet import ledger, memos
 from snshelper.wallet import services as wallet
 from snshelper.wallet.models import MONEY
 
@@ -201,7 +201,7 @@ def place_order(
                 member=member,
                 amount=charge,
                 idempotency_key=f"order:{order.pk}:charge",  # a new order's key: never posted before
-                memo=f"Order #{order.pk}",
+                memo=memos.build(memos.ORDER_CHARGE, order=order.pk),
                 held=held,
             )
         OrderTransition.objects.create(order=order, from_status="", to_status=Status.PENDING, at=now)
@@ -232,7 +232,7 @@ class _Refund:
     member_id: int
     amount: Decimal
     idempotency_key: str
-    memo: str
+    memo: memos.Memo
 
 
 @dataclass(frozen=True)
@@ -287,7 +287,8 @@ def _move(
     amount = refund_due(order, to, remains)
     refund = None
     if amount > 0:
-        refund = _Refund(order.member_id, amount, f"order:{order.pk}:refund", f"Order #{order.pk} {to}")
+        memo = memos.build(memos.ORDER_REFUND, order=order.pk, outcome=str(to).lower())
+        refund = _Refund(order.member_id, amount, f"order:{order.pk}:refund", memo)
         order.refunded += amount
     history = OrderTransition(
         order=order,

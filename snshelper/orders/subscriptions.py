@@ -41,7 +41,7 @@ from snshelper.orders.models import (
 )
 from snshelper.orders.services import transition
 from snshelper.wallet import errors as wallet_errors
-from snshelper.wallet import ledger
+from snshelper.wallet import ledger, memos
 from snshelper.wallet import services as wallet
 
 MAX_DELAY_MINUTES = 600  # the longest delay panels offer (10 hours)
@@ -278,7 +278,7 @@ def _place_child(subscription: Subscription, *, link: str, quantity: int, existi
                 member=member,
                 amount=charge,
                 idempotency_key=f"order:{child.pk}:charge",
-                memo=f"Order #{child.pk} (subscription #{anchor.pk})",
+                memo=memos.build(memos.SUBSCRIPTION_CHARGE, order=child.pk, subscription=anchor.pk),
             )
         OrderTransition.objects.create(order=child, from_status="", to_status=Status.PENDING, by=by, at=now)
         SubscriptionPost.objects.create(

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.privacy import registry
 from snshelper.privacy.registry import Category, Purpose, not_personal, not_swept, owned_by, personal_data
 
 for language in ("th", "en", "ko"):
@@ -22,3 +23,34 @@ not_swept(
         "moves it to the withdrawn-member store with the contract records."
     ),
 )
+
+
+# --- Every other field, explicitly not personal (registry completeness, issue 15 point 7) ---
+
+registry.not_personal("pages.Page", "id", reason=registry.KEY)
+registry.not_personal(
+    "pages.Page",
+    "slug",
+    "kind",
+    "sort_order",
+    "in_footer",
+    "is_published",
+    "created_at",
+    reason="A page staff write for every visitor: its address, kind and placement.",
+)
+registry.not_personal("pages.Page", "current", reason=registry.LINK)
+registry.not_personal("pages.PageVersion", "id", reason=registry.KEY)
+registry.not_personal("pages.PageVersion", "page", reason=registry.LINK)
+registry.not_personal(
+    "pages.PageVersion",
+    "number",
+    "title_th",
+    "title_en",
+    "title_ko",
+    "created_at",
+    reason="A page's titles and version number, written by staff for every visitor.",
+)
+registry.not_personal("pages.PageVersion", "by", reason=registry.ACTOR_LINK)
+registry.not_personal("pages.TermsAcceptance", "id", reason=registry.KEY)
+registry.not_personal("pages.TermsAcceptance", "member", reason=registry.MEMBER_LINK)
+registry.not_personal("pages.TermsAcceptance", "version", reason=registry.LINK)

@@ -10,4 +10,7 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         # Every app declares its personal-data fields in its own `privacy.py`.
         autodiscover_modules("privacy")
-        from snshelper.privacy import cookies  # noqa: F401  (its sign-in receiver)
+        from snshelper.privacy import (
+            cookies,  # noqa: F401  (its sign-in receiver)
+            receivers,  # noqa: F401  (the VACUUM after removals)
+        )

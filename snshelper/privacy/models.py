@@ -158,6 +158,28 @@ class WithdrawnMember(models.Model):
         return self.member_id
 
 
+class WithdrawnRecord(models.Model):
+    """One record kept of a withdrawn member, on its own clock (P5): it leaves the store when its
+    own rule ends — a payment 5 years from the payment, a complaint 5 years from its closing —
+    counted from the record's own date, not from the withdrawal. ``data`` is the row, encrypted."""
+
+    withdrawn = models.ForeignKey(WithdrawnMember, on_delete=models.CASCADE, related_name="records")
+    record_type = models.CharField(_("kind of record"), max_length=80)  # "app.Model"
+    rule = models.CharField(_("rule"), max_length=40)
+    counted_from = models.DateTimeField(_("counted from"))
+    destroy_after = models.DateTimeField(_("destroyed after"), db_index=True)
+    data = EncryptedTextField(_("kept record"))
+
+    class Meta:
+        ordering = ["withdrawn", "record_type", "id"]
+        verbose_name = _("withdrawn member's kept record")
+        verbose_name_plural = _("withdrawn members' kept records")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.record_type} ({self.rule})"
+
+
 class SignupMatch(models.Model):
     """A new member whose email or phone matches a withdrawn member's (by keyed hash)."""
 

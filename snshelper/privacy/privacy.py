@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.privacy import registry
 from snshelper.privacy.registry import (
     ANONYMISE,
     Category,
@@ -123,6 +124,15 @@ not_member_owned(
     "privacy.WithdrawnMember",
     reason="A withdrawn member has no account; only the privacy officer reads this store.",
 )
+# Each kept record has its own clock (P5): the withdrawal wrote when its rule ends.
+personal_data("privacy.WithdrawnRecord", "data", important=True, **WITHDRAWN)
+personal_data("privacy.WithdrawnRecord", "counted_from", **{**WITHDRAWN, "category": Category.USAGE_RECORD})
+not_personal("privacy.WithdrawnRecord", "record_type", reason="Names a kind of record, e.g. wallet.TopUp.")
+not_personal("privacy.WithdrawnRecord", "rule", reason="Names a retention rule, e.g. payment.")
+not_member_owned(
+    "privacy.WithdrawnRecord",
+    reason="A withdrawn member has no account; only the privacy officer reads this store.",
+)
 personal_data(
     "privacy.SignupMatch", "note", category=Category.FREE_TEXT, purpose=S, retention="withdrawn_member"
 )
@@ -157,7 +167,12 @@ sweep("privacy.PrivacyInquiry", rule="privacy_questions", since="answered_at", w
 sweep("privacy.Disclosure", rule="contract", since="disclosed_at")
 sweep_with("privacy.CorrectionNotice", parent="privacy.Disclosure", via="disclosure")
 sweep("privacy.LegalHold", rule="legal_hold", since="released_at")
-# The withdrawal wrote when each row is due (its contract's end plus the withdrawn-member rule).
+# The withdrawal wrote when each row is due (its contract's end plus the withdrawn-member rule, or
+# later while one of its kept records is still due).
+# Each kept record leaves at its own rule's end, written at the withdrawal from the record's own
+# date (a payment's, a complaint's closing): before its member's entry, which outlasts them all.
+for _rule in ("contract", "payment", "complaint", "data_requests", "breaches", "withdrawn_member"):
+    sweep("privacy.WithdrawnRecord", rule=_rule, since="destroy_after", due=True, when=Q(rule=_rule))
 sweep("privacy.WithdrawnMember", rule="withdrawn_member", since="destroy_after", due=True)
 sweep_with("privacy.SignupMatch", parent="privacy.WithdrawnMember", via="withdrawn")
 for model in ("privacy.PolicyChangeNotice", "privacy.CookieChoice"):
@@ -208,6 +223,13 @@ personal_data(
     purpose=Purpose.SECURITY,
     retention="session",
 )
+personal_data(  # the session cookie's value: it identifies a signed-in browser
+    "sessions.Session",
+    "session_key",
+    category=Category.ONLINE_IDENTIFIER,
+    purpose=Purpose.SECURITY,
+    retention="session",
+)
 not_personal("auth.Permission", "name", reason="The name of a permission, not of a person.")
 not_personal("auth.Group", "name", reason="The name of a staff role, not of a person.")
 not_member_owned(
@@ -217,3 +239,212 @@ not_member_owned(
 
 # Like `manage.py clearsessions`: a session past its expiry is of no use to anyone.
 sweep("sessions.Session", rule="session", since="expire_date")
+
+
+# --- Every other field, explicitly not personal (registry completeness, issue 15 point 7) ---
+
+registry.not_personal("auth.Permission", "id", reason=registry.KEY)
+registry.not_personal("auth.Permission", "content_type", reason=registry.LINK)
+registry.not_personal(
+    "auth.Permission", "codename", reason="Django's list of permissions: code names, not people."
+)
+registry.not_personal("auth.Group_permissions", "id", reason=registry.KEY)
+registry.not_personal("auth.Group_permissions", "group", "permission", reason=registry.LINK)
+registry.not_personal("auth.Group", "id", reason=registry.KEY)
+registry.not_personal("contenttypes.ContentType", "id", reason=registry.KEY)
+registry.not_personal(
+    "contenttypes.ContentType", "app_label", "model", reason="The names of the project's models."
+)
+registry.not_personal(
+    "sessions.Session",
+    "expire_date",
+    reason="When a session ends: a setting of the session, not of the person.",
+)
+registry.not_personal("privacy.PolicyVersion", "id", reason=registry.KEY)
+registry.not_personal(
+    "privacy.PolicyVersion",
+    "number",
+    "published_at",
+    "effective_at",
+    reason="A published version of the policy: its number and dates.",
+)
+registry.not_personal("privacy.PolicyVersion", "published_by", reason=registry.ACTOR_LINK)
+registry.not_personal("privacy.PolicyChangeNotice", "id", reason=registry.KEY)
+registry.not_personal("privacy.PolicyChangeNotice", "version", reason=registry.LINK)
+registry.not_personal("privacy.PolicyChangeNotice", "member", reason=registry.MEMBER_LINK)
+registry.not_personal(
+    "privacy.PolicyChangeNotice",
+    "created_at",
+    "emailed_at",
+    reason="When a policy notice was made and mailed: the handling of the notice.",
+)
+registry.not_personal("privacy.DestructionLog", "id", reason=registry.KEY)
+registry.not_personal(
+    "privacy.DestructionLog",
+    "rule",
+    "record_type",
+    "action",
+    "count",
+    "ran_at",
+    reason="Counts of records destroyed by a rule: no identifier of anyone.",
+)
+registry.not_personal("privacy.LegalHold", "id", reason=registry.KEY)
+registry.not_personal("privacy.LegalHold", "member", reason=registry.MEMBER_LINK)
+registry.not_personal(
+    "privacy.LegalHold",
+    "record_id",
+    "placed_at",
+    "released_at",
+    reason="Which record is held and when the hold was placed or released: the handling of the hold.",
+)
+registry.not_personal("privacy.LegalHold", "placed_by", "released_by", reason=registry.ACTOR_LINK)
+registry.not_personal("privacy.WithdrawnMember", "id", reason=registry.KEY)
+registry.not_personal(
+    "privacy.WithdrawnMember",
+    "withdrawn_at",
+    "contract_ended_at",
+    "destroy_after",
+    reason="The dates that set how long the store keeps a withdrawn member's data.",
+)
+registry.not_personal("privacy.WithdrawnRecord", "id", reason=registry.KEY)
+registry.not_personal("privacy.WithdrawnRecord", "withdrawn", reason=registry.LINK)
+registry.not_personal(
+    "privacy.WithdrawnRecord",
+    "destroy_after",
+    reason="The date the kept record leaves the store, set by its own rule.",
+)
+registry.not_personal("privacy.SignupMatch", "id", reason=registry.KEY)
+registry.not_personal("privacy.SignupMatch", "member", reason=registry.MEMBER_LINK)
+registry.not_personal("privacy.SignupMatch", "withdrawn", reason=registry.LINK)
+registry.not_personal(
+    "privacy.SignupMatch",
+    "matched_on",
+    "created_at",
+    "reviewed_at",
+    reason="Which check matched and when it was reviewed: the handling of the flag.",
+)
+registry.not_personal("privacy.SignupMatch", "reviewed_by", reason=registry.ACTOR_LINK)
+registry.not_personal("privacy.IdentityCheck", "id", reason=registry.KEY)
+registry.not_personal("privacy.IdentityCheck", "member", reason=registry.MEMBER_LINK)
+registry.not_personal(
+    "privacy.IdentityCheck",
+    "expires_at",
+    "attempts",
+    "passed_at",
+    reason="The check's expiry, attempts and success: the handling of the check.",
+)
+registry.not_personal("privacy.DataSubjectRequest", "id", reason=registry.KEY)
+registry.not_personal("privacy.DataSubjectRequest", "member", reason=registry.MEMBER_LINK)
+registry.not_personal(
+    "privacy.DataSubjectRequest",
+    "kind",
+    "status",
+    "due_at",
+    "verified_at",
+    "closed_at",
+    "target_id",
+    "refusal_ground",
+    reason="The request's kind, state, deadlines and the record it names: the handling of the request.",
+)
+registry.not_personal("privacy.DataSubjectRequest", "handled_by", reason=registry.ACTOR_LINK)
+registry.not_personal("privacy.RequestStep", "id", reason=registry.KEY)
+registry.not_personal("privacy.RequestStep", "request", reason=registry.LINK)
+registry.not_personal(
+    "privacy.RequestStep",
+    "at",
+    "action",
+    reason="What was done to a request and when: the handling of the request.",
+)
+registry.not_personal("privacy.RequestStep", "actor", reason=registry.ACTOR_LINK)
+registry.not_personal("privacy.DataExport", "id", reason=registry.KEY)
+registry.not_personal("privacy.DataExport", "request", reason=registry.LINK)
+registry.not_personal(
+    "privacy.DataExport",
+    "size",
+    "created_at",
+    "ready_at",
+    "expires_at",
+    "downloaded_at",
+    reason="The export's size and dates: the handling of the export.",
+)
+registry.not_personal("privacy.ProcessingSuspension", "id", reason=registry.KEY)
+registry.not_personal("privacy.ProcessingSuspension", "member", reason=registry.MEMBER_LINK)
+registry.not_personal("privacy.ProcessingSuspension", "request", reason=registry.LINK)
+registry.not_personal(
+    "privacy.ProcessingSuspension",
+    "lifted_at",
+    reason="When a suspension was lifted: the handling of the request.",
+)
+registry.not_personal("privacy.Disclosure_members", "id", reason=registry.KEY)
+registry.not_personal("privacy.Disclosure_members", "disclosure", reason=registry.LINK)
+registry.not_personal("privacy.Disclosure_members", "member", reason=registry.MEMBER_LINK)
+registry.not_personal("privacy.Disclosure", "id", reason=registry.KEY)
+registry.not_personal("privacy.Disclosure", "recorded_by", reason=registry.ACTOR_LINK)
+registry.not_personal(
+    "privacy.Disclosure",
+    "recorded_at",
+    reason="When the provision was recorded: the handling of the register.",
+)
+registry.not_personal("privacy.CorrectionNotice", "id", reason=registry.KEY)
+registry.not_personal("privacy.CorrectionNotice", "disclosure", "request", reason=registry.LINK)
+registry.not_personal("privacy.CorrectionNotice", "member", reason=registry.MEMBER_LINK)
+registry.not_personal(
+    "privacy.CorrectionNotice",
+    "created_at",
+    "sent_at",
+    reason="When a correction notice was made and sent: the handling of the notice.",
+)
+registry.not_personal("privacy.PrivacyInquiry", "id", reason=registry.KEY)
+registry.not_personal("privacy.PrivacyInquiry", "member", reason=registry.MEMBER_LINK)
+registry.not_personal(
+    "privacy.PrivacyInquiry",
+    "kind",
+    "due_at",
+    "answered_at",
+    reason="The inquiry's kind and deadlines: the handling of the inquiry.",
+)
+registry.not_personal("privacy.PrivacyInquiry", "answered_by", reason=registry.ACTOR_LINK)
+registry.not_personal("privacy.DeadlineAlert", "id", reason=registry.KEY)
+registry.not_personal("privacy.DeadlineAlert", "request", "inquiry", reason=registry.LINK)
+registry.not_personal("privacy.CookieChoice", "id", reason=registry.KEY)
+registry.not_personal("privacy.CookieChoice", "member", reason=registry.MEMBER_LINK)
+registry.not_personal(
+    "privacy.CookieChoice",
+    "policy_version",
+    "chosen_at",
+    reason="Which policy version the choice was made under, and when: the handling of the choice.",
+)
+registry.not_personal("privacy.BreachIncident_affected_members", "id", reason=registry.KEY)
+registry.not_personal("privacy.BreachIncident_affected_members", "breachincident", reason=registry.LINK)
+registry.not_personal("privacy.BreachIncident_affected_members", "member", reason=registry.MEMBER_LINK)
+registry.not_personal("privacy.BreachIncident", "id", reason=registry.KEY)
+registry.not_personal(
+    "privacy.BreachIncident",
+    "found_at",
+    "occurred_from",
+    "occurred_until",
+    "status",
+    "created_at",
+    "members_notified_at",
+    "regulator_reported_at",
+    "closed_at",
+    reason="The incident's dates and state: the handling of the incident.",
+)
+registry.not_personal("privacy.BreachIncident", "created_by", reason=registry.ACTOR_LINK)
+registry.not_personal("privacy.BreachEvent", "id", reason=registry.KEY)
+registry.not_personal("privacy.BreachEvent", "incident", reason=registry.LINK)
+registry.not_personal(
+    "privacy.BreachEvent",
+    "at",
+    "action",
+    reason="What was done about an incident and when: the handling of the incident.",
+)
+registry.not_personal("privacy.BreachEvent", "actor", reason=registry.ACTOR_LINK)
+registry.not_personal("privacy.BreachNotice", "id", reason=registry.KEY)
+registry.not_personal("privacy.BreachNotice", "incident", reason=registry.LINK)
+registry.not_personal("privacy.BreachNotice", "member", reason=registry.MEMBER_LINK)
+registry.not_personal(
+    "privacy.BreachNotice",
+    "emailed_at",
+    reason="When a breach notice was mailed: the handling of the notice.",
+)

@@ -111,6 +111,10 @@ RECIPIENTS: list[Recipient] = [
 # Modules that use the network but send nothing out: local tools that only listen on this machine.
 LOCAL_ONLY: dict[str, str] = {
     "snshelper.providers.simulator": "the provider simulator, listening on 127.0.0.1 for tests and the demo",
+    "snshelper.privacy.backup": (
+        "runs pg_dump / pg_restore against our own database (no third party); the backup is a local"
+        " file, encrypted with the field keys"
+    ),
 }
 
 

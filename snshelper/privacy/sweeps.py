@@ -8,6 +8,10 @@ the table holds), each batch in a transaction of its own with the destruction lo
 Rows a legal hold covers are skipped. Rows no other row depends on go with one bounded
 ``DELETE``; rows with dependants go through Django's collector, and its cascades are logged too.
 
+Each destroyed or anonymised row is also written to the deletion journal (``privacy.journal``, a
+keyed hash of its identity, never its data) when its batch commits, so that ``replay`` can carry
+the destruction out again on a database restored from a backup older than it (P21).
+
 The destruction log gets one row per rule, kind of record and action in a run, with the count:
 never ids, never data. A dry run writes nothing and says what would go.
 """
@@ -16,6 +20,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import F, FileField, Q
@@ -24,10 +29,12 @@ from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThan
 
 from snshelper.core import clock
-from snshelper.privacy import registry
+from snshelper.core.events import send_on_commit
+from snshelper.privacy import journal, registry
 from snshelper.privacy.holds import Holds
 from snshelper.privacy.models import DestructionLog
 from snshelper.privacy.retention import RULES
+from snshelper.privacy.signals import personal_data_removed
 
 logger = logging.getLogger(__name__)
 
@@ -77,9 +84,14 @@ def run(*, dry_run: bool = False, batch_size: int = BATCH_SIZE, rules=None) -> l
         except Exception:
             logger.exception("Retention sweep %s of %s failed", declared.rule, declared.model_label)
             failed.append(f"{declared.rule}: {declared.model_label}")
+    results = log.results()
+    if not dry_run:
+        touched = [apps.get_model(r.record_type)._meta.db_table for r in results if r.count]
+        if touched:  # the removed rows' space, reusable soon (PostgreSQL; see privacy.vacuum)
+            send_on_commit(personal_data_removed, sender=run, tables=touched)
     if failed:
         raise SweepFailed(f"Retention sweeps failed: {', '.join(failed)}")
-    return log.results()
+    return results
 
 
 def expired(declared: registry.Sweep, *, now, holds: Holds | None = None):
@@ -105,13 +117,16 @@ def _not_anonymised(declared: registry.Sweep) -> Q:
     compared by content (their tokens are salted), but an empty one is empty: hence Length."""
     differs = Q()
     for field, value in declared.anonymise:
-        if value == "" and isinstance(value, str):
-            differs |= Q(GreaterThan(Length(field), 0))
-        elif value is None:
-            differs |= Q(**{f"{field}__isnull": False})
-        else:
-            differs |= ~Q(**{field: value})
+        differs |= _differs(field, value)
     return differs
+
+
+def _differs(field: str, value) -> Q:
+    if value == "" and isinstance(value, str):
+        return Q(GreaterThan(Length(field), 0))
+    if value is None:
+        return Q(**{f"{field}__isnull": False})
+    return ~Q(**{field: value})
 
 
 def _children(child: registry.Sweep, batch, holds: Holds | None):
@@ -142,19 +157,31 @@ def _batches(rows, field: str, size: int):
 
 def _destroy(declared: registry.Sweep, batch, holds: Holds, log: "_Log") -> None:
     files: list[tuple] = []
+    entries: list[journal.Entry] = []
     before = log.state()
     try:
         with transaction.atomic(using=batch.db):
             for child in registry.children(declared):
                 rows = _children(child, batch, holds)
                 files += _files(child, rows)
+                entries += _journal(child, rows, rule=declared.rule)
                 _apply(child, rows, log, rule=declared.rule)
             files += _files(declared, batch)
+            entries += _journal(declared, batch, rule=declared.rule)
             _apply(declared, batch, log, rule=declared.rule)
+            journal.record(entries, using=batch.db)
     except Exception:
         log.restore(before)  # the batch rolled back, its counts (and any log row it made) with it
         raise
     _delete_files(files)
+
+
+def _journal(declared: registry.Sweep, rows, *, rule: str) -> list[journal.Entry]:
+    """The journal's entries for ``rows``, read before they change (rows a cascade takes with
+    them need none: replaying their parent's deletion cascades again)."""
+    action = journal.DELETED if declared.action == registry.DELETE else journal.ANONYMISED
+    pks = rows.order_by().values_list("pk", flat=True)
+    return journal.entries_for(action, declared.model_label, pks, detail=rule)
 
 
 def _apply(declared: registry.Sweep, rows, log: "_Log", *, rule: str) -> None:
@@ -175,8 +202,6 @@ def _delete(rows) -> dict[str, int]:
 
 
 def _link_table(label: str) -> bool:
-    from django.apps import apps
-
     return apps.get_model(label)._meta.auto_created  # many-to-many rows, not records
 
 
@@ -232,6 +257,56 @@ def _delete_file(field, name: str) -> None:
     path = (root / name).resolve()
     if path.is_relative_to(root) and path != root:  # a path under MEDIA_ROOT, never elsewhere
         path.unlink(missing_ok=True)
+
+
+# --- Replaying the journal on a restored database (P21) -----------------------------------------
+
+
+def replay(entries: list[journal.Entry]) -> dict[tuple[str, str], int]:
+    """Carry out again the deletions, anonymisations and emptied fields of ``entries`` (withdrawals
+    are the withdrawal feature's): rows already gone or already anonymised are left alone, so a
+    second replay changes nothing. Returns the rows changed per (action, record type)."""
+    groups: dict[tuple[str, str, str], set[str]] = {}
+    for entry in entries:
+        if entry.action in (journal.DELETED, journal.ANONYMISED, journal.EMPTIED):
+            groups.setdefault((entry.action, entry.record_type, entry.detail), set()).add(entry.subject)
+    changed: dict[tuple[str, str], int] = {}
+    for (action, label, detail), subjects in groups.items():
+        model = apps.get_model(label)
+        pks = journal.find(model, subjects)
+        count = 0
+        for start in range(0, len(pks), 1000):
+            rows = model._base_manager.filter(pk__in=pks[start : start + 1000])
+            count += _replay(action, label, detail, rows)
+        changed[(action, label)] = changed.get((action, label), 0) + count
+    return changed
+
+
+def _declared(label: str, rule: str, action: str) -> registry.Sweep | None:
+    found = [s for s in registry.all_sweeps() if s.model_label == label and s.action == action]
+    return next((s for s in found if s.rule == rule), found[0] if found else None)
+
+
+def _replay(action: str, label: str, detail: str, rows) -> int:
+    if action == journal.EMPTIED:
+        field = rows.model._meta.get_field(detail)
+        value = None if field.null and not field.blank else ""
+        return rows.filter(_differs(field.name, value)).update(**{field.name: value})
+    declared = _declared(label, detail, registry.DELETE if action == journal.DELETED else registry.ANONYMISE)
+    files: list[tuple] = []
+    with transaction.atomic(using=rows.db):
+        if action == journal.DELETED:
+            if declared is not None:
+                files = _files(declared, rows)
+            count = sum(n for name, n in _delete(rows).items() if name == label)
+        elif declared is None:
+            raise ValueError(f"No anonymising sweep of {label} is declared any more")
+        else:
+            rows = rows.filter(_not_anonymised(declared))
+            files = _files(declared, rows)
+            count = _anonymise(declared, rows)
+    _delete_files(files)
+    return count
 
 
 # --- Dry run -------------------------------------------------------------------------------------

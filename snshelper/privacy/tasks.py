@@ -1,9 +1,10 @@
-"""The privacy kernel's job (Huey finds it here): the nightly retention sweep."""
+"""The privacy kernel's jobs (Huey finds them here): the nightly retention sweep, and the targeted
+VACUUM after personal data is removed."""
 
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
-from snshelper.privacy import sweeps
+from snshelper.privacy import sweeps, vacuum
 
 
 @db_periodic_task(crontab(minute="30", hour="20"))  # 03:30 in Bangkok: Huey's crontab reads UTC
@@ -11,3 +12,9 @@ from snshelper.privacy import sweeps
 def retention_sweep():
     """Each night (P4, P6): what has passed its retention rule is deleted or anonymised, and logged."""
     sweeps.run()
+
+
+@db_task(retries=2, retry_delay=300)
+def vacuum_tables(tables: list[str]):
+    """After a sweep or a withdrawal (P21 remnants): the removed rows' space is made reusable."""
+    vacuum.vacuum(tables)

@@ -1,5 +1,6 @@
 """Personal data in the staff action log (Django admin's history) and the staff records (P17)."""
 
+from snshelper.privacy import registry
 from snshelper.privacy.registry import (
     Category,
     Purpose,
@@ -71,3 +72,43 @@ not_member_owned(
     "when the member concerned leaves, so their data's use remains accountable for 2 years.",
 )
 sweep("staff.RevealLog", rule="staff_audit", since="at")
+
+
+# --- Every other field, explicitly not personal (registry completeness, issue 15 point 7) ---
+
+registry.not_personal("admin.LogEntry", "id", reason=registry.KEY)
+registry.not_personal(
+    "admin.LogEntry",
+    "action_time",
+    "action_flag",
+    reason="When and what kind of change staff made; the log's declared fields say to what.",
+)
+registry.not_personal("admin.LogEntry", "user", reason=registry.MEMBER_LINK)
+registry.not_personal("admin.LogEntry", "content_type", reason=registry.LINK)
+registry.not_personal("staff.StaffAccess", "id", reason=registry.KEY)
+registry.not_personal("staff.SecurityPledge", "id", reason=registry.KEY)
+registry.not_personal("staff.SecurityPledge", "staff", reason=registry.MEMBER_LINK)
+registry.not_personal("staff.SecurityPledge", "version", reason="Which version of the pledge was signed.")
+registry.not_personal("staff.TrainingSession", "id", reason=registry.KEY)
+registry.not_personal("staff.TrainingSession", "staff", reason=registry.MEMBER_LINK)
+registry.not_personal(
+    "staff.TrainingSession",
+    "topic",
+    "hours",
+    "recorded_at",
+    reason="The training's topic and hours and when it was recorded.",
+)
+registry.not_personal("staff.TrainingSession", "recorded_by", reason=registry.ACTOR_LINK)
+registry.not_personal("staff.HandOver", "id", reason=registry.KEY)
+registry.not_personal("staff.HandOver", "staff", reason=registry.MEMBER_LINK)
+registry.not_personal(
+    "staff.HandOver",
+    "roles_held",
+    "created_at",
+    "carried_out_at",
+    "work_reassigned",
+    reason="The roles handed over, the count of work reassigned and the dates of the hand-over.",
+)
+registry.not_personal("staff.HandOver", "reassigned_to", "recorded_by", reason=registry.ACTOR_LINK)
+registry.not_personal("staff.RevealLog", "id", reason=registry.KEY)
+registry.not_personal("staff.RevealLog", "staff", "member", reason=registry.MEMBER_LINK)

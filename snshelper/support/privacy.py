@@ -11,6 +11,7 @@ ordinary tables lose them; the sweeps below apply each row's own rule.
 
 from django.db.models import Q
 
+from snshelper.privacy import registry
 from snshelper.privacy.registry import (
     Category,
     Purpose,
@@ -53,3 +54,40 @@ sweep("support.Consultation", rule="complaint", since="closed_at", when=Q(is_com
 sweep("support.Consultation", rule="consultations", since="closed_at", when=Q(is_complaint=False))
 sweep_with("support.Attachment", parent="support.Consultation", via="message__consultation", files=("file",))
 sweep_with("support.Message", parent="support.Consultation", via="consultation")
+
+
+# --- Every other field, explicitly not personal (registry completeness, issue 15 point 7) ---
+
+registry.not_personal("support.Consultation", "id", reason=registry.KEY)
+registry.not_personal(
+    "support.Consultation",
+    "number",
+    "topic",
+    "status",
+    "is_complaint",
+    "due_at",
+    "reopened_count",
+    reason="The consultation's number, topic, state and deadlines: the handling of the consultation.",
+)
+registry.not_personal("support.Consultation", "member", reason=registry.MEMBER_LINK)
+registry.not_personal("support.Consultation", "order", "top_up", reason=registry.LINK)
+registry.not_personal("support.Consultation", "assigned_to", reason=registry.ACTOR_LINK)
+registry.not_personal("support.Message", "id", reason=registry.KEY)
+registry.not_personal("support.Message", "consultation", reason=registry.LINK)
+registry.not_personal("support.Message", "author", reason=registry.ACTOR_LINK)
+registry.not_personal(
+    "support.Message",
+    "from_staff",
+    "internal",
+    reason="Whether a message is from staff or internal: the handling of the consultation.",
+)
+registry.not_personal("support.Attachment", "id", reason=registry.KEY)
+registry.not_personal("support.Attachment", "message", reason=registry.LINK)
+registry.not_personal("support.CannedReply", "id", reason=registry.KEY)
+registry.not_personal(
+    "support.CannedReply",
+    "title",
+    "active",
+    "updated_at",
+    reason="A reply template staff write, naming no member.",
+)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 
 from snshelper.core.bulk_update import update_rows
+from snshelper.wallet import memos
 from snshelper.wallet.errors import IdempotencyConflict, InsufficientFunds
 from snshelper.wallet.models import LedgerAccount, LedgerEntry, LedgerTransaction
 
@@ -73,7 +74,7 @@ def post(
     idempotency_key: str,
     kind: LedgerTransaction.Kind,
     lines: list[Line],
-    memo: str = "",
+    memo: memos.Memo | None = None,
     created_by=None,
     held: LedgerAccount | None = None,
 ) -> LedgerTransaction:
@@ -122,7 +123,7 @@ def _write(
         if wallet.balance + net[pk] < 0:
             raise InsufficientFunds
     entry_set = LedgerTransaction.objects.create(
-        idempotency_key=idempotency_key, kind=kind, memo=memo[:300], created_by=created_by
+        idempotency_key=idempotency_key, kind=kind, memo=memos.stored(memo), created_by=created_by
     )
     LedgerEntry.objects.bulk_create(
         LedgerEntry(transaction=entry_set, account_id=pk, amount=amount) for pk, amount in net.items()
@@ -142,7 +143,7 @@ class Posting:
     idempotency_key: str
     kind: LedgerTransaction.Kind
     lines: list[Line]
-    memo: str = ""
+    memo: memos.Memo | None = None  # made by memos.build
     created_by: object = None
 
 
@@ -200,7 +201,10 @@ def post_many(
                         raise InsufficientFunds
         created = LedgerTransaction.objects.bulk_create(
             LedgerTransaction(
-                idempotency_key=p.idempotency_key, kind=p.kind, memo=p.memo[:300], created_by=p.created_by
+                idempotency_key=p.idempotency_key,
+                kind=p.kind,
+                memo=memos.stored(p.memo),
+                created_by=p.created_by,
             )
             for p, _net in fresh
         )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from snshelper.core import clock
 from snshelper.core.encryption import EncryptedTextField
+from snshelper.wallet import memos
 
 MONEY = {"max_digits": 18, "decimal_places": 5}
 
@@ -118,6 +119,11 @@ class LedgerTransaction(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def memo_text(self) -> str:
+        """The memo (a code and parameters, ``wallet.memos``) in the reader's language."""
+        return memos.render(self.memo)
 
 
 class LedgerEntry(AppendOnlyModel):

@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from snshelper.privacy import registry
 from snshelper.privacy.registry import (
     ANONYMISE,
     Category,
@@ -134,3 +135,39 @@ not_swept(
     "wallet.RefundBankAccount",
     reason=_("Kept while the membership lasts, for paying money back; withdrawal removes it."),
 )
+
+
+# --- Every other field, explicitly not personal (registry completeness, issue 15 point 7) ---
+
+registry.not_personal("wallet.LedgerAccount", "id", reason=registry.KEY)
+registry.not_personal("wallet.LedgerAccount", "kind", "currency", reason="The kind and currency of a wallet.")
+registry.not_personal("wallet.LedgerAccount", "member", reason=registry.MEMBER_LINK)
+registry.not_personal("wallet.LedgerTransaction", "id", reason=registry.KEY)
+registry.not_personal("wallet.LedgerTransaction", "kind", reason="The kind of money movement.")
+registry.not_personal("wallet.LedgerTransaction", "created_by", reason=registry.ACTOR_LINK)
+registry.not_personal("wallet.LedgerEntry", "id", reason=registry.KEY)
+registry.not_personal("wallet.LedgerEntry", "transaction", "account", reason=registry.LINK)
+registry.not_personal("wallet.TopUp", "id", reason=registry.KEY)
+registry.not_personal(
+    "wallet.TopUp",
+    "reference",
+    "method",
+    "status",
+    "expires_at",
+    "reviewed_at",
+    reason="Our reference for the top-up, its method, state and review dates: the handling of the top-up.",
+)
+registry.not_personal("wallet.TopUp", "member", reason=registry.MEMBER_LINK)
+registry.not_personal("wallet.TopUp", "reviewed_by", reason=registry.ACTOR_LINK)
+registry.not_personal("wallet.RefundBankAccount", "id", reason=registry.KEY)
+registry.not_personal("wallet.RefundBankAccount", "member", reason=registry.MEMBER_LINK)
+registry.not_personal("wallet.Withdrawal", "id", reason=registry.KEY)
+registry.not_personal(
+    "wallet.Withdrawal",
+    "reference",
+    "status",
+    "handled_at",
+    reason="Our reference for the withdrawal, its state and when it was handled: the handling of the payout.",
+)
+registry.not_personal("wallet.Withdrawal", "member", reason=registry.MEMBER_LINK)
+registry.not_personal("wallet.Withdrawal", "handled_by", reason=registry.ACTOR_LINK)

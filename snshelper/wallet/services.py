@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from snshelper.core import clock, uploads
-from snshelper.wallet import ledger, notices, promptpay, signals
+from snshelper.wallet import ledger, memos, notices, promptpay, signals
 from snshelper.wallet.errors import AlreadyHandled, InvalidAmount, WalletError
 from snshelper.wallet.models import LedgerAccount, LedgerTransaction, RefundBankAccount, TopUp, Withdrawal
 
@@ -36,7 +36,7 @@ def parse_signed_amount(value) -> Decimal:
     return -amount if negative else amount
 
 
-def credit_top_up(*, member, amount: Decimal, idempotency_key: str, by=None, memo: str = ""):
+def credit_top_up(*, member, amount: Decimal, idempotency_key: str, by=None, memo: memos.Memo | None = None):
     """Money received (bank transfer or PromptPay) becomes the member's balance."""
     return ledger.post(
         idempotency_key=idempotency_key,
@@ -50,7 +50,7 @@ def credit_top_up(*, member, amount: Decimal, idempotency_key: str, by=None, mem
     )
 
 
-def charge(*, member, amount: Decimal, idempotency_key: str, memo: str = "", held=None):
+def charge(*, member, amount: Decimal, idempotency_key: str, memo: memos.Memo | None = None, held=None):
     """An order's price leaves the member's balance; raises InsufficientFunds when it is short.
 
     ``held``: the member's wallet as locked by the caller's transaction (see ``ledger.post``)."""
@@ -66,7 +66,7 @@ def charge(*, member, amount: Decimal, idempotency_key: str, memo: str = "", hel
     )
 
 
-def refund(*, member, amount: Decimal, idempotency_key: str, memo: str = "", by=None):
+def refund(*, member, amount: Decimal, idempotency_key: str, memo: memos.Memo | None = None, by=None):
     """Part or all of an order's price returns to the member's balance."""
     return ledger.post(
         idempotency_key=idempotency_key,
@@ -80,7 +80,7 @@ def refund(*, member, amount: Decimal, idempotency_key: str, memo: str = "", by=
     )
 
 
-def refund_many(refunds: list[tuple[int, Decimal, str, str]]) -> list:
+def refund_many(refunds: list[tuple[int, Decimal, str, memos.Memo]]) -> list:
     """Refunds for many orders at once: (member id, amount, idempotency key, memo) each, posted as
     ``refund`` would post them one by one, in a fixed number of queries."""
     if not refunds:
@@ -110,14 +110,16 @@ def refund_many(refunds: list[tuple[int, Decimal, str, str]]) -> list:
 
 def adjust_balance(*, member, amount: Decimal, reason: str, by, idempotency_key: str):
     """Finance credits (positive) or debits (negative) a balance by hand, with a reason."""
-    if not reason.strip():
-        raise WalletError(_("Give a reason for the adjustment."))
     if not amount:
         raise InvalidAmount
+    memo = memos.build(memos.ADJUSTMENT, reason=reason)
+    account = RefundBankAccount.objects.filter(member=member).first()
+    if account is not None and account.account_number in "".join(ch for ch in reason if ch.isdigit()):
+        raise WalletError(_("Do not write the member's bank account number in the reason."))
     return ledger.post(
         idempotency_key=idempotency_key,
         kind=LedgerTransaction.Kind.ADJUSTMENT,
-        memo=reason.strip(),
+        memo=memo,
         created_by=by,
         lines=[
             ledger.Line(ledger.wallet_of(member), amount),
@@ -235,7 +237,7 @@ def approve_top_up(*, top_up: TopUp, by) -> TopUp:
         amount=top_up.amount,
         idempotency_key=f"topup:{top_up.pk}:credit",
         by=by,
-        memo=top_up.reference,
+        memo=memos.build(memos.TOP_UP, reference=top_up.reference),
     )
     top_up.status, top_up.reviewed_by, top_up.reviewed_at = TopUp.Status.APPROVED, by, clock.now()
     top_up.save(update_fields=["status", "reviewed_by", "reviewed_at"])
@@ -315,7 +317,7 @@ def request_withdrawal(*, member, amount, idempotency_key: str):
         ledger.post(
             idempotency_key=f"withdrawal:{withdrawal.pk}:hold",
             kind=LedgerTransaction.Kind.WITHDRAWAL,
-            memo=withdrawal.reference,
+            memo=memos.build(memos.WITHDRAWAL, reference=withdrawal.reference),
             lines=[
                 ledger.Line(ledger.wallet_of(member), -amount),
                 ledger.Line(ledger.system_account(Kind.WITHDRAWALS_PAYABLE), amount),
@@ -337,7 +339,7 @@ def pay_withdrawal(*, withdrawal, by, payout_reference: str):
     ledger.post(
         idempotency_key=f"withdrawal:{withdrawal.pk}:paid",
         kind=LedgerTransaction.Kind.WITHDRAWAL_PAID,
-        memo=withdrawal.reference,
+        memo=memos.build(memos.WITHDRAWAL, reference=withdrawal.reference),
         created_by=by,
         lines=[
             ledger.Line(ledger.system_account(Kind.WITHDRAWALS_PAYABLE), -withdrawal.amount),
@@ -364,7 +366,7 @@ def reject_withdrawal(*, withdrawal, by, reason: str):
     ledger.post(
         idempotency_key=f"withdrawal:{withdrawal.pk}:returned",
         kind=LedgerTransaction.Kind.WITHDRAWAL_RETURNED,
-        memo=withdrawal.reference,
+        memo=memos.build(memos.WITHDRAWAL, reference=withdrawal.reference),
         created_by=by,
         lines=[
             ledger.Line(ledger.system_account(Kind.WITHDRAWALS_PAYABLE), -withdrawal.amount),

@@ -71,7 +71,7 @@ def test_officer_records_and_notifies_a_breach_and_the_member_reads_and_dismisse
         assert "Contact details (email, phone number)" in report
         assert page.get_by_test_id("report-th").inner_text()
         assert [e.strip() for e in page.get_by_test_id("events").inner_text().splitlines()][-1].endswith(
-            "members_notified (2)"
+            "affected members notified (2)"  # the log in words, not the code
         )
         desk.shot("incident")
         assert desk.foreign_requests() == []

@@ -1,8 +1,9 @@
 """The answer to a "view" request (P9): a copy of every registered field of a member's records.
 
 ``request_view`` records the request (due in ``PRIVACY_ANSWER_DAYS`` days) and queues ``prepare``,
-which writes one JSON file under ``MEDIA_ROOT/exports/`` (never served directly: only the member's
-own, identity-verified pages read it) and sends the member a notice (``privacy.notices``: the
+which writes one JSON file under ``MEDIA_ROOT/exports/``, encrypted with the field keys
+(``core.encrypted_files``; never served directly: only the member's own, identity-verified pages
+decrypt it) and sends the member a notice (``privacy.notices``: the
 notification centre, email, LINE) with a link that works until the export expires. The disclosures
 of the member's data to outside parties (P7) and the correction notices sent to them (P11) are
 listed in the same file.
@@ -34,6 +35,7 @@ it as a page without loading it whole::
 """
 
 import base64
+import io
 import json
 import os
 import secrets
@@ -51,7 +53,7 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from snshelper.core import clock, events
+from snshelper.core import clock, encrypted_files, events
 from snshelper.notifications import selectors as notification_selectors
 from snshelper.notifications import services as notices
 from snshelper.privacy import registry
@@ -67,6 +69,7 @@ from snshelper.privacy.registry import Category
 from snshelper.privacy.retention import RULES
 from snshelper.privacy_rights import signals
 from snshelper.privacy_rights.notices import EXPORT_READY
+from snshelper.wallet import memos
 
 FORMAT = "snshelper-export-1"
 CHUNK = 2000  # rows fetched from the database at a time
@@ -127,9 +130,15 @@ def prepare(export: DataExport) -> DataExport:
     try:
         with (
             translation.override(member.language or settings.LANGUAGE_CODE),
-            open(partial, "w", encoding="utf-8", newline="\n", buffering=_BUFFER) as out,
+            io.TextIOWrapper(
+                io.BufferedWriter(encrypted_files.open_for_writing(partial), buffer_size=_BUFFER),
+                encoding="utf-8",
+                newline="\n",
+            ) as out,
         ):
             counts = write(out, member)
+            out.flush()
+            size = out.buffer.raw.written  # the clear size: what the member downloads
         os.chmod(partial, 0o600)
         os.replace(partial, directory / name)
     finally:
@@ -140,7 +149,7 @@ def prepare(export: DataExport) -> DataExport:
             (directory / name).unlink(missing_ok=True)  # another run of the job got there first
             return DataExport.objects.get(pk=export.pk)
         export.path = f"{DIRECTORY}/{name}"
-        export.size = (directory / name).stat().st_size
+        export.size = size
         export.ready_at = now
         export.expires_at = now + timedelta(days=settings.PRIVACY_EXPORT_DAYS)
         export.save(update_fields=["path", "size", "ready_at", "expires_at"])
@@ -189,6 +198,11 @@ def file_path(export: DataExport) -> Path | None:
         return None
     path = Path(settings.MEDIA_ROOT) / export.path
     return path if path.is_file() else None
+
+
+def open_file(path: Path):
+    """The export's clear content as a binary stream, for its member only (the file is encrypted)."""
+    return encrypted_files.open_for_reading(path)
 
 
 def is_expired(export: DataExport) -> bool:
@@ -250,6 +264,11 @@ def _json_quoted(convert):
 
 def _json_any(value) -> str:
     return _dumps(value)
+
+
+def _json_memo(value) -> str:
+    """A ledger memo (a code and parameters) as text in the member's language."""
+    return _json_text(memos.render(value))
 
 
 def _json_withheld(value) -> str:
@@ -454,6 +473,8 @@ def _plan(kind: _Kind, member, *, in_sql: bool) -> _Plan:
             column(c.name, None, _json_withheld)
         elif kind.model is Disclosure and c.name == "bundle":
             column(c.name, None, _Bundle(member))
+        elif kind.label == "wallet.LedgerTransaction" and c.name == "memo":
+            column(c.name, None, _json_memo)
         elif not c.encrypted and c.kind in _POSTGRESQL:
             sql = _POSTGRESQL[c.kind].format(f"{table}.{quote(kind.model._meta.get_field(c.name).column)}")
             column(c.name, sql, _PYTHON[c.kind])
@@ -603,7 +624,7 @@ def read(path: Path, *, limit: int, only: str | None = None, offset: int = 0) ->
     ``limit`` rows, or (``only``) one section with ``limit`` rows from ``offset``."""
     header, sections, lists = {}, [], {"disclosures": [], "correction_notices": []}
     section, listing, seen = None, None, 0
-    with open(path, encoding="utf-8", newline="\n") as source:
+    with io.TextIOWrapper(encrypted_files.open_for_reading(path), encoding="utf-8", newline="\n") as source:
         for number, line in enumerate(source):
             line = line.rstrip("\n")
             if number == 0:

@@ -152,11 +152,13 @@ def export_download(request, token: str):
     export.record_download(found)
     filename = f"snshelper-{request.user.member_id}-{clock.now():%Y-%m-%d}.json"
     response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        export.open_file(path),  # decrypted as it is sent; FileResponse closes it
         as_attachment=True,
         filename=filename,
         content_type="application/json; charset=utf-8",
     )
+    if found.size:
+        response["Content-Length"] = found.size  # the clear size (the file on disk is encrypted)
     response["Cache-Control"] = "no-store, private"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -401,6 +401,19 @@ def _retention(facts: Facts) -> Section:
                     "destroyed and when, never the data itself."
                 )
             ),
+            Paragraph(
+                _(
+                    "What stays behind after destruction: in the database files, the space a destroyed "
+                    "record held is released for reuse within minutes and is overwritten by new data "
+                    "as the service runs; until then it is protected like everything we hold, on "
+                    "encrypted storage, and phone numbers, bank details and keys were encrypted "
+                    "field by field before they were stored. Backups are encrypted and kept only as "
+                    "long as needed to recover from a failure; if one must be restored, every "
+                    "destruction made since it was taken is carried out again before the service "
+                    "reopens, from a separate journal that records which records were destroyed "
+                    "without their content."
+                )
+            ),
         ],
     )
 

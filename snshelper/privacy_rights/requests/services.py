@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from snshelper.core import clock
 from snshelper.core.errors import DomainError
 from snshelper.notifications import services as notices
-from snshelper.privacy import registry, restrictions
+from snshelper.privacy import journal, registry, restrictions
 from snshelper.privacy.models import (
     DataSubjectRequest,
     ProcessingSuspension,
@@ -264,6 +264,9 @@ def carry_out(*, request: DataSubjectRequest, by, answer: str = "") -> DataSubje
             )
         setattr(record, model_field.name, None if model_field.null and not model_field.blank else "")
         record.save(update_fields=[model_field.name])
+        # The deletion journal (P21): a database restored from an older backup empties it again.
+        label = record._meta.label
+        journal.record(journal.entries_for(journal.EMPTIED, label, [record.pk], detail=model_field.name))
         _step(request, "deleted", by)
     elif request.kind == Kind.SUSPEND:
         ProcessingSuspension.objects.create(member=request.member, request=request, since=clock.now())

@@ -33,8 +33,20 @@ def open_kept(*, member_id: str, staff, reason: str) -> list[KeptEntry]:
         kept = reveals.reveal(
             staff=staff, member=member, field="privacy.WithdrawnMember.kept", reason=reason, record=entry
         )
-        opened.append(KeptEntry(entry, json.loads(kept)))
+        opened.append(KeptEntry(entry, document(entry, identity=kept)))
     return opened
+
+
+def document(entry: WithdrawnMember, *, identity: str | None = None) -> dict:
+    """The entry's identity and its records still in the store, each with the rule it is kept
+    under and the day it leaves (records past their own rule have already gone)."""
+    kept = json.loads(entry.kept if identity is None else identity)
+    records: dict[str, list] = {}
+    for record in entry.records.order_by("record_type", "id"):
+        row = json.loads(record.data)
+        row["_kept_under"], row["_kept_until"] = record.rule, record.destroy_after.isoformat()
+        records.setdefault(record.record_type, []).append(row)
+    return {**kept, "records": records}
 
 
 def store_size() -> int:

@@ -3,7 +3,9 @@
 A member withdraws after verifying their identity. In one database transaction: sign-in stops
 (the account is deactivated, its password made unusable, its sessions deleted); what the law and
 fraud prevention need is copied, encrypted, to the withdrawn-member store that only the privacy
-officer reads (kept 5 years from the end of the contract, then swept); every other trace is
+officer reads, each record on its own clock (a payment 5 years from the payment, a complaint 5
+years from its closing; the identity 5 years from the end of the contract, or while a record of
+it is still kept), then swept; every other trace is
 removed from the ordinary tables. Rows that other records must keep (the member row itself, which
 orders and the ledger point at; orders; the ledger; top-ups; withdrawals) are anonymised in place,
 everything else is deleted. Which is which is driven by the registry: every model a member owns
@@ -36,6 +38,7 @@ from django.utils.translation import ngettext
 from snshelper.accounts.models import Member
 from snshelper.core import clock
 from snshelper.core.errors import DomainError
+from snshelper.core.events import send_on_commit
 from snshelper.orders.models import (
     ACTIVE,
     OPEN_REFILL,
@@ -45,9 +48,10 @@ from snshelper.orders.models import (
     RefillRequest,
     Subscription,
 )
-from snshelper.privacy import registry
-from snshelper.privacy.models import LegalHold, SignupMatch, WithdrawnMember
+from snshelper.privacy import journal, registry
+from snshelper.privacy.models import LegalHold, SignupMatch, WithdrawnMember, WithdrawnRecord
 from snshelper.privacy.retention import RULES
+from snshelper.privacy.signals import personal_data_removed
 from snshelper.privacy_rights.export import services as export
 from snshelper.wallet import selectors as wallet_selectors
 from snshelper.wallet.models import LedgerAccount, LedgerTransaction, TopUp, Withdrawal
@@ -248,54 +252,177 @@ def withdraw(*, member, reason: str = "") -> WithdrawnMember:
     Raises ``WithdrawalBlocked`` (with the obstacles) while orders run or money is owed either way.
     """
     with transaction.atomic():
-        # Everything a member does with money is serialised on their wallet row: no order or
-        # top-up can slip in between the checks below and the end of this transaction.
-        list(LedgerAccount.objects.select_for_update().filter(member=member))
-        locked = Member.objects.select_for_update().get(pk=member.pk)
-        if locked.withdrawn_at is not None:
-            raise AlreadyWithdrawn()
-        blocked = obstacles(locked)
-        if blocked:
-            raise WithdrawalBlocked(blocked)
-        unhandled = unhandled_models()
-        if unhandled:
-            raise ImproperlyConfigured(f"Say whether withdrawal anonymises or deletes: {unhandled}")
-        now = clock.now()
-        stored = WithdrawnMember.objects.create(
-            member_id=locked.member_id,
-            withdrawn_at=now,
-            contract_ended_at=now,
-            destroy_after=RULES["withdrawn_member"].ends(now),
-            email_hash=email_hash(locked.email),
-            phone_hash=phone_hash(locked.phone),
-            kept=json.dumps(kept_document(locked, now=now, reason=reason), cls=DjangoJSONEncoder),
-        )
-        _redact_memos(locked)
-        for label, values in ANONYMISE.items():
-            if values:
-                _anonymise(label, locked, values)
-        for label in DELETE:
-            _delete(label, locked)
-        _end_sessions(locked)
-        _anonymise_member(locked, now=now)
+        stored = _close(member, now=clock.now(), reason=reason, check=True)
     # The caller's object (often request.user) now shows what the database holds.
     member.refresh_from_db()
     return stored
+
+
+def redo(*, member, at: datetime) -> WithdrawnMember | None:
+    """Withdraw again a member who withdrew at ``at`` but is back in a database restored from an
+    older backup (the deletion journal says so, P21). What stood in the way then was settled
+    before ``at``; the restored copy shows an older state, so nothing is checked. None when the
+    member is already withdrawn (a second replay changes nothing)."""
+    with transaction.atomic():
+        if Member.objects.filter(pk=member.pk, withdrawn_at__isnull=False).exists():
+            return None
+        return _close(member, now=at, reason="", check=False)
+
+
+def _close(member, *, now: datetime, reason: str, check: bool) -> WithdrawnMember:
+    # Everything a member does with money is serialised on their wallet row: no order or
+    # top-up can slip in between the checks below and the end of this transaction.
+    list(LedgerAccount.objects.select_for_update().filter(member=member))
+    locked = Member.objects.select_for_update().get(pk=member.pk)
+    if locked.withdrawn_at is not None:
+        raise AlreadyWithdrawn()
+    if check:
+        blocked = obstacles(locked)
+        if blocked:
+            raise WithdrawalBlocked(blocked)
+    unhandled = unhandled_models()
+    if unhandled:
+        raise ImproperlyConfigured(f"Say whether withdrawal anonymises or deletes: {unhandled}")
+    held = LegalHold.objects.filter(member=locked, released_at__isnull=True).exists()
+    records = kept_records(locked, now=now, held=held)
+    identity_ends = RULES["withdrawn_member"].ends(now)
+    stored = WithdrawnMember.objects.create(
+        member_id=locked.member_id,
+        withdrawn_at=now,
+        contract_ended_at=now,
+        # The identity stays while any of its records is kept: they are about this person.
+        destroy_after=max([identity_ends, *(record.ends for record in records)]),
+        email_hash=email_hash(locked.email),
+        phone_hash=phone_hash(locked.phone),
+        kept=json.dumps(_identity(locked, now=now, reason=reason, held=held), cls=DjangoJSONEncoder),
+    )
+    WithdrawnRecord.objects.bulk_create(
+        WithdrawnRecord(
+            withdrawn=stored,
+            record_type=record.label,
+            rule=record.rule,
+            counted_from=record.start,
+            destroy_after=record.ends,
+            data=json.dumps(record.row, cls=DjangoJSONEncoder),
+        )
+        for record in records
+    )
+    _redact_memos(locked)
+    for label, values in ANONYMISE.items():
+        if values:
+            _anonymise(label, locked, values)
+    for label in DELETE:
+        _delete(label, locked)
+    _end_sessions(locked)
+    _anonymise_member(locked, now=now)
+    # The deletion journal (P21): a database restored from an older backup forgets them again.
+    journal.record(journal.entries_for(journal.WITHDREW, "accounts.Member", [locked.pk]))
+    # Remnants (P21): the worker vacuums the tables whose rows were removed or rewritten.
+    send_on_commit(personal_data_removed, sender=withdraw, tables=touched_tables())
+    return stored
+
+
+def touched_tables() -> list[str]:
+    """The tables a withdrawal deletes from or rewrites (an UPDATE leaves the old row behind too)."""
+    labels = {*ANONYMISE, *DELETE, "accounts.Member", "sessions.Session"}
+    return sorted(apps.get_model(label)._meta.db_table for label in labels)
+
+
+@dataclass(frozen=True)
+class KeptRecord:
+    """One row copied to the store, with its own clock: the rule it is kept under, the moment its
+    period counts from, and when it leaves the store."""
+
+    label: str
+    pk: object
+    rule: str
+    start: datetime
+    ends: datetime
+    row: dict
+
+
+def kept_records(member, *, now: datetime, held: bool = False) -> list[KeptRecord]:
+    """The member's rows that a kept rule covers (all of them while a legal hold names the
+    member), each with its own clock. A row still open at withdrawal (a complaint not closed)
+    counts from the withdrawal; a row no sweep dates counts from the end of the contract, which
+    is the withdrawal too."""
+    found = []
+    for label in registry.owned_models():
+        if label == "accounts.Member":
+            continue  # the identity, in the entry itself
+        condition = Q() if held else _kept_condition(label)
+        if condition is None:
+            continue
+        rows = registry.member_rows(label, member).filter(condition).order_by("pk").distinct()
+        clocks = _clocks(label, rows, now=now)
+        for row in rows:
+            rule, start = clocks.get(row.pk) or _fallback_clock(label, now=now)
+            found.append(KeptRecord(label, row.pk, rule, start, RULES[rule].ends(start), _row(row)))
+    return found
+
+
+def _clocks(label: str, rows, *, now: datetime) -> dict:
+    """pk → (rule, start) for the rows a kept sweep dates: the model's own sweeps, or its
+    parent's (an order's transitions count from the order's date). Where two kept rules date one
+    row, the later end wins."""
+    clocks: dict = {}
+
+    def note(pk, rule: str, start):
+        start = start or now  # still open at withdrawal: counted from the end of the contract
+        if pk not in clocks or RULES[rule].ends(start) > RULES[clocks[pk][0]].ends(clocks[pk][1]):
+            clocks[pk] = (rule, start)
+
+    if label in KEPT_SINCE:
+        rule = _fallback_clock(label, now=now)[0]
+        for pk, start in rows.values_list("pk", KEPT_SINCE[label]):
+            note(pk, rule, start)
+    for declared in registry.all_sweeps():
+        if declared.model_label != label:
+            continue
+        if not declared.parent:
+            if declared.rule in KEPT_RULES and not declared.due:
+                for pk, start in rows.filter(declared.when or Q()).values_list("pk", declared.since):
+                    note(pk, declared.rule, start)
+            continue
+        for parent in registry.sweeps():
+            if parent.model_label != declared.parent or parent.rule not in KEPT_RULES or parent.due:
+                continue
+            parents = apps.get_model(parent.model_label)._base_manager.filter(parent.when or Q())
+            selected = rows.filter(**{f"{declared.via}__in": parents})
+            for pk, start in selected.values_list("pk", f"{declared.via}__{parent.since}"):
+                note(pk, parent.rule, start)
+    return clocks
+
+
+# Kept rows no sweep dates, and the field their period counts from: a refund account from when it
+# was last set (each payout to it is kept on its own clock, with the account it was paid to); a
+# ledger entry from its transaction. Others count from the end of the contract (terms accepted).
+KEPT_SINCE = {
+    "wallet.RefundBankAccount": "updated_at",
+    "wallet.LedgerEntry": "transaction__created_at",
+}
+
+
+def _fallback_clock(label: str, *, now: datetime) -> tuple[str, datetime]:
+    """The longest kept rule the model declares, from the end of the contract (a legally held
+    member's other records: the withdrawn-member rule)."""
+    rules = [d.retention for d in registry.declarations_for(label) if d.retention in KEPT_RULES]
+    if not rules:
+        return "withdrawn_member", now
+    return max(rules, key=lambda rule: RULES[rule].ends(now)), now
 
 
 def kept_document(member, *, now: datetime, reason: str = "") -> dict:
     """What the withdrawn-member store keeps: who the member was, and every record of the rules
     the law makes us keep (all of their records while a legal hold names them)."""
     held = LegalHold.objects.filter(member=member, released_at__isnull=True).exists()
-    records = {}
-    for label in registry.owned_models():
-        if label == "accounts.Member":
-            continue  # the identity below
-        condition = Q() if held else _kept_condition(label)
-        if condition is not None:
-            rows = [_row(row) for row in registry.member_rows(label, member).filter(condition).order_by("pk")]
-            if rows:
-                records[label] = rows
+    records: dict[str, list] = {}
+    for record in kept_records(member, now=now, held=held):
+        records.setdefault(record.label, []).append(record.row)
+    return {**_identity(member, now=now, reason=reason, held=held), "records": records}
+
+
+def _identity(member, *, now: datetime, reason: str, held: bool) -> dict:
     return {
         "member": {
             "member_id": member.member_id,
@@ -308,7 +435,6 @@ def kept_document(member, *, now: datetime, reason: str = "") -> dict:
         },
         "reason": reason,
         "legal_hold": held,
-        "records": records,
     }
 
 
