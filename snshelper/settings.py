@@ -127,6 +127,8 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
+            # The design system's filters (money, rate, when, duration) in every template.
+            "builtins": ["snshelper.core.templatetags.design"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

@@ -174,6 +174,7 @@ def test_ended_ones_are_gone_from_the_updates_page(client):
 
 
 def test_the_popup_shows_the_kind_and_links_to_all_updates(client):
+    client.post("/privacy/cookies/choice/", {"choice": "accept"})  # the banner first, never both
     _publish(kind=MAINTENANCE, title_th="ปิดปรับปรุง", title_en="Maintenance", body_th="x")
     html = client.get("/", **EN).content.decode()
     assert 'id="announcement-popup"' in html and "Maintenance" in html
@@ -181,6 +182,7 @@ def test_the_popup_shows_the_kind_and_links_to_all_updates(client):
 
 
 def test_only_the_newest_not_dismissed_shows_and_dont_show_again_holds(client, clock):
+    client.post("/privacy/cookies/choice/", {"choice": "accept"})
     older = _publish(title_th="เก่า")
     clock.advance(timedelta(minutes=1))
     newer = _publish(title_th="ใหม่")
@@ -194,13 +196,15 @@ def test_only_the_newest_not_dismissed_shows_and_dont_show_again_holds(client, c
     assert older.pk < newer.pk
 
 
-def test_a_visitor_who_refused_optional_cookies_sees_the_popup_each_time(client):
+def test_a_visitor_who_refused_optional_cookies_is_spared_it_for_the_session(client):
     _publish(title_th="ข่าว")
     client.post("/privacy/cookies/choice/", {"choice": "refuse"})
     announcement = Announcement.objects.get()
-    response = client.post(f"/announcements/{announcement.pk}/dismiss/", {"next": "/"})
-    assert settings.POPUP_COOKIE_NAME not in response.cookies
     assert 'id="announcement-popup"' in client.get("/").content.decode()
+    response = client.post(f"/announcements/{announcement.pk}/dismiss/", {"next": "/"})
+    assert settings.POPUP_COOKIE_NAME not in response.cookies  # no optional cookie (P13)
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == ""  # ends with the browser
+    assert 'id="announcement-popup"' not in client.get("/").content.decode()
 
 
 # --- The staff pages --------------------------------------------------------------------------

@@ -159,7 +159,7 @@ def test_a_package_shows_its_price_as_the_whole_packages(client, make_service):
     make_service(name_en="Starter package", type=Service.Type.PACKAGE, rate=Decimal("499"))
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/services/").content.decode()
-    assert 'data-label="Price of the package">฿499<' in html
+    assert 'data-label="Price of the package">฿499.00<' in html
 
 
 def test_the_filters_list_only_platforms_and_categories_with_something_on_sale(client, make_service):

@@ -99,13 +99,13 @@ def test_the_live_price_of_mentions_without_a_quantity_counts_the_usernames(memb
     page = member_client.get(
         "/orders/price/", {"service": service.pk, "usernames": usernames}
     ).content.decode()
-    assert "฿0.30000<" in page  # 3 usernames × ฿100 / 1,000
+    assert "฿0.30<" in page  # 3 usernames × ฿100 / 1,000
 
 
 def test_the_live_price_of_custom_comments_counts_each_run(member_client, make_service):
     service = make_service(type=Service.Type.CUSTOM_COMMENTS, rate=Decimal("1000"), min_quantity=1, step=1)
     query = {"service": service.pk, "comments": "สวยมาก\nชอบครับ", "runs": "3"}
-    assert "฿6<" in member_client.get("/orders/price/", query).content.decode()  # 2 comments × 3 runs
+    assert "฿6.00<" in member_client.get("/orders/price/", query).content.decode()  # 2 comments × 3 runs
 
 
 def test_the_order_search_takes_a_number_or_any_text(member_client, funded, make_service):

@@ -126,15 +126,18 @@ def test_p13_after_refusal_the_language_comes_from_the_browser(client):
     assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.8").content.decode()
 
 
-def test_p13_after_refusal_the_popup_is_shown_each_time(client):
+def test_p13_after_refusal_a_closed_popup_stays_closed_only_for_the_browser_session(client):
     announcement = Announcement.objects.create(title_th="ปิดปรับปรุง", body_th="คืนนี้")
     _choose(client, "refuse")
+    assert "ปิดปรับปรุง" in client.get("/").content.decode()
     response = client.post(f"/announcements/{announcement.pk}/dismiss/", {"next": "/"})
-    assert POPUP not in response.cookies
+    assert POPUP not in response.cookies  # no optional cookie
+    session = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert session["max-age"] == "" and session["expires"] == ""  # gone when the browser closes
     for _ in range(3):
-        html = client.get("/").content.decode()
-        assert "ปิดปรับปรุง" in html
-        assert f"/announcements/{announcement.pk}/dismiss/" not in html  # no promise we cannot keep
+        assert "ปิดปรับปรุง" not in client.get("/").content.decode()
+    del client.cookies[settings.SESSION_COOKIE_NAME]  # the browser was closed
+    assert "ปิดปรับปรุง" in client.get("/").content.decode()
 
 
 def test_p13_a_stale_optional_cookie_is_ignored_and_deleted_after_refusal(client):

@@ -62,6 +62,7 @@ from snshelper.privacy_rights.requests import identity, inquiries
 from snshelper.staff.models import HandOver, SecurityPledge, TrainingSession
 from snshelper.wallet import memos
 from snshelper.wallet import services as wallet
+from snshelper.web.models import PopupSeen
 from tests.conftest import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +148,7 @@ def populate(member, tag: str, service, officer) -> dict:
     )[0]
     PolicyChangeNotice.objects.create(version=version, member=member, seen_at=now)
     CookieChoice.objects.create(member=member, accepted=False, policy_version=1)
+    PopupSeen.objects.create(member=member, up_to=4217)  # the announcement popup closed (issue 17)
     incident = BreachIncident.objects.create(title=f"Incident {tag}", found_at=now, what_happened="A leak")
     BreachNotice.objects.create(
         incident=incident, member=member, language="en", text=f"Breach notice {tag}", seen_at=now

@@ -8,10 +8,11 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings as django_settings
 from django.core import mail
-from django.utils import formats, timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
 from snshelper.core import clock as clock_module
+from snshelper.core import dates
 from snshelper.notifications.models import DeliveryStatus, Notification
 from snshelper.privacy.models import BreachNotice, DataExport, DataSubjectRequest, RefusalGround
 from snshelper.privacy.registry import Category
@@ -80,7 +81,7 @@ def test_a_policy_change_reaches_the_centre_email_and_line_in_the_members_langua
         )
     message, push = _delivered(linked, "policy_change", recorder, f"/privacy/versions/{version.number}/")
     with translation.override(language):
-        date = formats.date_format(timezone.localtime(version.effective_at), "DATE_FORMAT")
+        date = dates.on_screen(version.effective_at, "date")
     title = _in(language, "Our privacy policy changes on %(date)s", date=date)
     assert title in message.subject and push.startswith(title)
     for text in (message.body, push):
@@ -138,7 +139,7 @@ def test_an_export_ready_reaches_the_centre_email_and_line_with_its_link(
     title = _in(linked.language, "Your copy of your data is ready")
     assert title in message.subject and push.startswith(title)
     with translation.override(linked.language):
-        until = formats.date_format(timezone.localtime(found.expires_at), "j M Y H:i")
+        until = dates.on_screen(found.expires_at)
     assert until in message.body and until in push
     assert title in _centre(client, linked)
 

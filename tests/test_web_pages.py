@@ -117,10 +117,11 @@ def test_pages_load_nothing_from_other_hosts_and_forbid_inline_scripts(client, m
         assert "<script>" not in html and "style=" not in html, path
 
 
-def test_announcement_popup_hides_for_good_after_dont_show_again(client):
+def test_announcement_popup_hides_for_good_once_closed(client):
     first = Announcement.objects.create(
         title_th="ปิดปรับปรุง", title_en="Maintenance", body_th="คืนนี้", body_en="Tonight"
     )
+    client.post("/privacy/cookies/choice/", {"choice": "accept"})  # the cookie banner comes first
     assert "ปิดปรับปรุง" in client.get("/").content.decode()
     response = client.post(f"/announcements/{first.pk}/dismiss/", {"next": "/"})
     assert response.cookies[settings.POPUP_COOKIE_NAME].value == str(first.pk)
@@ -131,6 +132,7 @@ def test_announcement_popup_hides_for_good_after_dont_show_again(client):
 
 def test_popup_is_shown_in_the_visitors_language(client):
     Announcement.objects.create(title_th="ปิดปรับปรุง", title_en="Maintenance", body_th="x")
+    client.post("/privacy/cookies/choice/", {"choice": "accept"})  # the cookie banner comes first
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Maintenance" in client.get("/").content.decode()
     client.post("/i18n/setlang/", {"language": "ko", "next": "/"})

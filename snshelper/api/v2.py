@@ -34,7 +34,7 @@ from snshelper.api.errors import (
 )
 from snshelper.catalog import selectors as catalog
 from snshelper.catalog.models import Service
-from snshelper.core import parse
+from snshelper.core import money, parse
 from snshelper.core.errors import DomainError
 from snshelper.core.network import client_ip
 from snshelper.orders import errors as order_errors
@@ -47,7 +47,6 @@ from snshelper.wallet.errors import InsufficientFunds
 MAX_IDS = 100  # ids per multiple status, refill, refill_status or cancel
 MAX_COUNT = parse.LARGEST_COUNT  # the database's count columns (runs, interval, posts, ...)
 MAX_KEY = 200  # Order.idempotency_key
-QUANTUM = Decimal("0.00001")
 EARLY_CHECK_BYTES = 64 * 1024  # bodies larger than this wait for the address's lockout check
 
 
@@ -185,10 +184,8 @@ def _json_body(body: bytes, charset: str = "utf-8") -> dict:
 
 
 def _money(amount: Decimal) -> str:
-    """``"0.27819"``, ``"90.00"``: five decimals at most, two at least, as panels send money."""
-    text = format(Decimal(amount).quantize(QUANTUM), "f")
-    whole, _, decimals = text.partition(".")
-    return f"{whole}.{decimals.rstrip('0').ljust(2, '0')}"
+    """A balance or charge as the member sees it on our pages: "90.00", "2312.78"."""
+    return money.api_amount(amount)
 
 
 def _message(error: DomainError) -> str:
@@ -240,7 +237,7 @@ def services(member, params: Params):
             "name": service.in_language("name", language),
             "type": service.type,
             "category": service.category.in_language("name", language),
-            "rate": _money(service.rate),
+            "rate": money.api_rate(service.rate),
             "min": str(service.min_quantity),
             "max": str(service.max_quantity),
             "refill": service.refillable,

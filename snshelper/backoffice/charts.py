@@ -10,9 +10,10 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from snshelper.core import dates
 
 WIDTH = 600
 HEIGHT = 220
@@ -26,7 +27,7 @@ Series = Sequence[tuple[date, Number]]
 
 
 def _short(day: date) -> str:
-    return date_format(day, "j M")
+    return dates.on_screen(day, "day")
 
 
 def _scale_max(values: Sequence[Number]) -> Number:
@@ -96,7 +97,7 @@ def _x_labels(series: Series, x_of: Callable[[int], float]) -> list[str]:
 
 
 def _point_title(day: date, value: Number, fmt) -> str:
-    return f"{date_format(day, 'j M Y')}: {fmt(value)}"
+    return f"{dates.on_screen(day, 'date')}: {fmt(value)}"
 
 
 def bar_chart(

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 
 from snshelper.backoffice import charts
 from snshelper.backoffice import dashboard as board
-from snshelper.core import clock
+from snshelper.core import clock, money
 from snshelper.staff.access import ALL_ROLES, staff_page
 
 
 def _baht(value: Decimal) -> str:
-    return "฿" + number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return money.on_screen(value)
 
 
 def _count(value: int) -> str:

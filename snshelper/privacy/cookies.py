@@ -96,7 +96,7 @@ def declared_cookies() -> list[CookieDeclaration]:
         ),
         CookieDeclaration(
             settings.POPUP_COOKIE_NAME,
-            _("Remembers that you chose not to see an announcement popup again."),
+            _("Remembers the announcement popups you closed, so each shows once."),
             settings.POPUP_COOKIE_AGE,
             essential=False,
             setting_names=("POPUP_COOKIE_NAME", "POPUP_COOKIE_AGE"),

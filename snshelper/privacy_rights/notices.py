@@ -14,12 +14,12 @@ Identity codes are not notices: they are mailed at once by ``privacy.mail``.
 from datetime import datetime
 
 from django.conf import settings
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from snshelper.core import clock
+from snshelper.core import clock, dates
 from snshelper.notifications import selectors as notification_selectors
 from snshelper.notifications import services as notices
 from snshelper.notifications.kinds import declare
@@ -51,12 +51,12 @@ def _moment(value) -> datetime | None:
 
 def _date(value) -> str:
     moment = _moment(value)
-    return formats.date_format(moment, "DATE_FORMAT") if moment else "…"
+    return dates.on_screen(moment, "date") if moment else "…"
 
 
 def _date_time(value) -> str:
     moment = _moment(value)
-    return formats.date_format(moment, "j M Y H:i") if moment else "…"
+    return dates.on_screen(moment) if moment else "…"
 
 
 # --- A policy change (privacy.versions) ----------------------------------------------------------

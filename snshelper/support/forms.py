@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from snshelper.core import parse
+from snshelper.core import money, parse
 from snshelper.core.form_fields import ListForm, WholeNumberField, YesField
 from snshelper.support import services
 from snshelper.support.models import Topic
@@ -49,7 +49,10 @@ class ConsultationForm(forms.Form):
             for order in orders
         ]
         self.fields["top_up"].choices = [("", _("No top-up"))] + [
-            (top_up.pk, f"{top_up.reference} · ฿{top_up.amount:,.2f} · {top_up.get_status_display()}")
+            (
+                top_up.pk,
+                f"{top_up.reference} · {money.on_screen(top_up.amount)} · {top_up.get_status_display()}",
+            )
             for top_up in top_ups
         ]
 

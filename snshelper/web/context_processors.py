@@ -2,20 +2,12 @@ from django.conf import settings
 
 from snshelper.web import popup, selectors
 
-ACCOUNT_FORMS = (
-    "/accounts/login/",
-    "/accounts/signup/",
-    "/accounts/password/",
-    "/accounts/2fa/",
-    "/accounts/confirm-email/",
-)
-
 
 def site(request):
-    """What every page shows: the business, the LINE button and the popup (but not over the
-    sign-in, sign-up and other account forms, where it would stand in the way)."""
+    """What every page shows: the business, the LINE button and the popup (only where it may show,
+    see ``popup.may_show``)."""
     announcement = None
-    if not request.path.startswith(ACCOUNT_FORMS):
+    if popup.may_show(request):
         announcement = selectors.popup_announcement(dismissed_up_to=popup.dismissed_up_to(request))
     return {
         "site_name": settings.SITE_NAME,

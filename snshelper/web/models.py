@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -47,3 +48,20 @@ class Announcement(models.Model):
     @property
     def body(self) -> str:
         return self._in_language("body")
+
+
+class PopupSeen(models.Model):
+    """The newest announcement a signed-in member closed in the popup: it does not show again on
+    any of their devices, nor do older ones (they stay on the updates page)."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="popup_seen"
+    )
+    up_to = models.PositiveIntegerField(_("announcements seen up to"), default=0)
+
+    class Meta:
+        verbose_name = _("announcement popup seen")
+        verbose_name_plural = _("announcement popups seen")
+
+    def __str__(self):
+        return str(self.up_to)

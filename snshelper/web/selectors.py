@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from snshelper.core import clock
-from snshelper.web.models import Announcement
+from snshelper.web.models import Announcement, PopupSeen
 
 NEWEST_FIRST = ("-published_at", "-id")
 
@@ -46,3 +46,8 @@ def staff_announcements(*, ended_limit: int = 50) -> StaffAnnouncements:
         scheduled=list(Announcement.objects.filter(not_ended, published_at__gt=now).order_by("published_at")),
         ended=list(Announcement.objects.exclude(not_ended).order_by("-ends_at", "-id")[:ended_limit]),
     )
+
+
+def popup_seen_up_to(*, member) -> int:
+    """The newest announcement the member closed in the popup (0: none)."""
+    return PopupSeen.objects.filter(member=member).values_list("up_to", flat=True).first() or 0

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from snshelper.core import clock
 from snshelper.core.errors import DomainError
-from snshelper.web.models import Announcement
+from snshelper.web.models import Announcement, PopupSeen
 
 TEXT_FIELDS = ("title_th", "title_en", "title_ko", "body_th", "body_en", "body_ko")
 
@@ -104,3 +104,11 @@ def end_announcement(*, announcement: Announcement) -> Announcement:
     announcement.ends_at = now if announcement.published_at < now else announcement.published_at
     announcement.save(update_fields=["is_active", "ends_at"])
     return announcement
+
+
+def remember_popup_seen(*, member, up_to: int) -> None:
+    """The member closed the popup of announcement ``up_to``: it (and older ones) stay closed on
+    every device. Never moves back (two tabs may close two announcements in either order)."""
+    _, created = PopupSeen.objects.get_or_create(member=member, defaults={"up_to": up_to})
+    if not created:
+        PopupSeen.objects.filter(member=member, up_to__lt=up_to).update(up_to=up_to)

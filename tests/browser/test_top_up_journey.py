@@ -30,7 +30,7 @@ def _close_popup(page):
     """The demo's welcome announcement, read and closed (it sits over the page's lower half)."""
     popup = page.get_by_test_id("announcement-popup")
     if popup.is_visible():
-        popup.locator("form[method=dialog] button").click()
+        popup.get_by_test_id("popup-close").click()
 
 
 def test_demo_member_tops_up_by_promptpay_and_demo_finance_approves(journey, chromium, live_server):

@@ -14,12 +14,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from snshelper.accounts import selectors as account_selectors
-from snshelper.core import clock
+from snshelper.core import clock, dates
 from snshelper.privacy.models import DataSubjectRequest, DeadlineAlert, PrivacyInquiry
 
 logger = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ def _still_open(alert: DeadlineAlert) -> bool:
 
 def _line(alert: DeadlineAlert) -> str:
     item = alert.request or alert.inquiry
-    due = formats.date_format(timezone.localtime(item.due_at), "DATE_FORMAT")
+    due = dates.on_screen(item.due_at, "date")
     if alert.request is not None:
         what = _("Request #%(number)s (%(kind)s)") % {"number": item.pk, "kind": item.get_kind_display()}
     else:

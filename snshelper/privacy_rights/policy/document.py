@@ -656,8 +656,8 @@ def _cookies(name: str, facts: Facts) -> Section:
             Paragraph(
                 _(
                     "On our cookies page you can also refuse the two optional cookies with one button: "
-                    "we then take your language from your browser (or your account) and show "
-                    "announcements each time."
+                    "we then take your language from your browser (or your account) and remember an "
+                    "announcement you closed only until you close the browser (or on your account)."
                 )
             ),
             Link(_("Accept or refuse our optional cookies"), reverse("privacy:cookies")),

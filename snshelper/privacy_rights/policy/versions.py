@@ -17,14 +17,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from snshelper.accounts.models import Member
-from snshelper.core import clock, events
+from snshelper.core import clock, dates, events
 from snshelper.core.errors import DomainError
 from snshelper.privacy.models import PolicyChangeNotice, PolicyVersion
 from snshelper.privacy_rights import signals
@@ -319,4 +318,4 @@ def mark_seen(*, member, notice_id: int) -> bool:
 
 
 def _date(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
+    return dates.on_screen(moment, "date")

@@ -115,6 +115,7 @@ DELETE: tuple[str, ...] = (
     "wallet.RefundBankAccount",
     "privacy.IdentityCheck",
     "privacy.CookieChoice",
+    "web.PopupSeen",
     "privacy.PolicyChangeNotice",
     "privacy.CorrectionNotice",
     "privacy.ProcessingSuspension",
