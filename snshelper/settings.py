@@ -22,6 +22,11 @@ env = environ.Env()
 ENVIRONMENT = env.str("DJANGO_ENV", default="development")
 PRODUCTION = ENVIRONMENT == "production"
 VAR_DIR = Path(env.str("SNSHELPER_VAR_DIR", default=str(BASE_DIR / "var")))
+# The test suite runs in parallel processes (pytest-xdist): each keeps its own files and Redis
+# database, as two hosts would, so one process's cache.clear() or queue never touches another's.
+TEST_WORKER = env.str("PYTEST_XDIST_WORKER", default="")  # "gw0", "gw1", ... ; "" outside tests
+if TEST_WORKER:
+    VAR_DIR = VAR_DIR / TEST_WORKER
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -165,6 +170,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, rate limits and the queue --------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL and TEST_WORKER:
+    _base, _slash, _db = REDIS_URL.rpartition("/")
+    REDIS_URL = f"{_base}/{int(_db or 0) + int(TEST_WORKER.removeprefix('gw'))}"
 if REDIS_URL:
     # Redis down: reads miss and writes are skipped (core.cache), never a 500.
     CACHES = {"default": {"BACKEND": "snshelper.core.cache.TolerantRedisCache", "LOCATION": REDIS_URL}}

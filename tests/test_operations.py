@@ -24,7 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _clean_env() -> dict:
     """This machine's environment without the switches the tests set themselves."""
-    switches = ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    switches = (
+        *("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"),
+        "PYTEST_XDIST_WORKER",  # a fresh deployment, not one of the suite's parallel workers
+    )
     return {k: v for k, v in os.environ.items() if k not in switches}
 
 
