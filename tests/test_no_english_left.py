@@ -328,6 +328,7 @@ SAMPLES = {
     "privacy_staff:breaches:detail": _every(BreachIncident, pk="pk"),
     "orders:detail": _own(Order, pk="pk"),
     "pages:page": _every(Page, slug="slug"),
+    "catalog:service": _each(lambda who: Service.objects.filter(is_active=True).order_by("pk"), pk="pk"),
     "wallet:top_up": _own(TopUp, reference="reference"),
     "wallet:staff_withdrawal": _every(Withdrawal, pk="pk"),
     "wallet:staff_slip": _each(lambda who: TopUp.objects.exclude(slip=""), pk="pk"),

@@ -26,6 +26,7 @@ from PIL import Image
 from snshelper.accounts import services as account_services
 from snshelper.accounts.models import LoginRecord
 from snshelper.api import services as api_services
+from snshelper.api.models import IdempotentRequest
 from snshelper.core import clock as clock_module
 from snshelper.core import encrypted_files
 from snshelper.notifications.models import DeliveryStatus, Notification
@@ -92,6 +93,7 @@ def populate(member, tag: str, service, officer) -> dict:
     order = orders.place_order(member=member, service=service, link=link, quantity=100)
     Order.objects.filter(pk=order.pk).update(comments=f"Comment {tag}", type_fields={"usernames": [tag]})
     second = orders.place_order(member=member, service=service, link=link + "p/2/", quantity=100)
+    IdempotentRequest.objects.create(member=member, key=f"order-{tag}", fingerprint="f" * 64, order=order)
     RefillRequest.objects.create(order=order, reason=f"Refill {tag}")
     CancelRequest.objects.create(order=second, reason=f"Cancel {tag}")
     subscription = Subscription.objects.create(order=order, username=f"user_{tag}", min=100, max=200)

@@ -33,7 +33,9 @@ from snshelper.wallet import services as wallet
 install_default_platforms(Platform)
 category = Category.objects.create(platform=Platform.objects.get(code="instagram"), name_th="x", name_en="x")
 provider = providers.save_provider(name="Simulated", api_url="{url}", api_key="{key}", currency="USD",
-    exchange_rate="35", timeout_seconds="1", markup_percent="30", markup_fixed="0", supports_idempotency=True)
+    exchange_rate=Decimal("35"), timeout_seconds=Decimal("1"), markup_percent=Decimal("30"),
+    markup_fixed=Decimal("0"),
+    supports_idempotency=True)
 providers.sync_services(provider)
 chosen = list(provider.services.filter(type="Default", available=True))
 service = providers.add_to_catalog(provider_services=chosen, category=category)[0]

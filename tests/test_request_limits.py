@@ -48,8 +48,10 @@ def _send_head_only(url: str, path: str, *, length: int, headers: dict | None = 
         top, _, body = received.partition(b"\r\n\r\n")
         lines = top.decode("latin-1").split("\r\n")
         answer_headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
-        size = int(answer_headers.get("content-length", "0"))
-        while len(body) < size:
+        # Without a Content-Length the body ends when the server closes the connection (its
+        # headers and its body may come in separate packets).
+        size = int(answer_headers.get("content-length", "-1"))
+        while size < 0 or len(body) < size:
             chunk = sock.recv(65536)
             if not chunk:
                 break

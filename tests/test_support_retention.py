@@ -3,7 +3,6 @@
 messages and attachment files go with them. A withdrawal keeps complaints only in the withdrawn store."""
 
 import io
-import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from snshelper.core import clock as clock_module
 from snshelper.privacy import registry, sweeps
 from snshelper.privacy.models import DestructionLog, WithdrawnMember
 from snshelper.privacy.retention import add_months
+from snshelper.privacy_rights.withdrawal import selectors as withdrawn_selectors
 from snshelper.privacy_rights.withdrawal import services as withdrawal
 from snshelper.support import services
 from snshelper.support.models import Attachment, Consultation, Message, Topic
@@ -132,7 +132,7 @@ def test_withdrawal_keeps_complaints_only_in_the_withdrawn_store_and_deletes_fil
         withdrawal.withdraw(member=member)
     assert not Consultation.objects.exists() and not Message.objects.exists()
     assert not Attachment.objects.exists() and files() == []
-    kept = json.loads(WithdrawnMember.objects.get(member_id=member.member_id).kept)["records"]
+    kept = withdrawn_selectors.document(WithdrawnMember.objects.get(member_id=member.member_id))["records"]
     assert [row["subject"] for row in kept["support.Consultation"]] == ["Overcharged"]
     assert [row["is_complaint"] for row in kept["support.Consultation"]] == [True]
     assert {row["body"] for row in kept["support.Message"]} == {"Somchai writes", "Answered", "Note"}

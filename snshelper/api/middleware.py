@@ -50,4 +50,8 @@ class MachineApiMiddleware:
         response = match.func(request, *match.args, **match.kwargs)
         for name, value in self.headers.items():
             response.headers.setdefault(name, value)
+        if not response.streaming and "Content-Length" not in response:
+            # As CommonMiddleware does for pages: the client knows where the answer ends, even when
+            # the request's own body was refused unread.
+            response.headers["Content-Length"] = str(len(response.content))
         return response

@@ -72,8 +72,9 @@ personal_data(
     retention="contract",
 )
 owned_by("api.IdempotentRequest", "member")
-# Part of its order: deleted when the order's data goes (the order's own sweep), with the membership.
-sweep_with("api.IdempotentRequest", parent="orders.Order", via="order")
+# Part of its order: when the order's data is anonymised (the order's own sweep), so is the request's
+# fingerprint; withdrawal deletes the rows.
+sweep_with("api.IdempotentRequest", parent="orders.Order", via="order", anonymise={"fingerprint": ""})
 
 # --- Every other field, explicitly not personal (registry completeness, issue 15 point 7) ---
 
