@@ -10,6 +10,8 @@ from huey.contrib.djhuey import HUEY
 from snshelper import settings as project_settings
 from snshelper.accounts import services as account_services
 from snshelper.catalog import selectors as catalog_selectors
+from snshelper.catalog.models import Platform
+from snshelper.catalog.platforms import install_default_platforms
 from snshelper.core import clock as clock_module
 from snshelper.maintenance import selectors as maintenance_selectors
 from snshelper.staff import services as staff_services
@@ -21,6 +23,18 @@ PASSWORD = "a-long-test-password-42"
 # used outside tests). The project's own hashers stay listed, so a password hashed by them still
 # checks; `real_password_hashers` puts Argon2 first again for the tests that are about it.
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *project_settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture(autouse=True)
+def _platforms(request):
+    """The platforms the catalogue's data migration installs, present in every database test: a
+    transactional test's flush removes migration data, and with the suite spread over processes
+    (pytest-xdist) any test may run after one."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    install_default_platforms(Platform)
 
 
 @pytest.fixture(autouse=True)
