@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -21,7 +22,7 @@ def forward_order(order_id: int):
 # a worker killed mid-run stops renewing and the next run proceeds once the lease lapses.
 FORWARD_DUE_LEASE = "providers-forward-due"
 SYNC_LEASE = "providers-sync"
-LEASE_TTL = timedelta(minutes=10)
+LEASE_TTL = timedelta(seconds=settings.JOB_LEASE_SECONDS)
 
 
 @db_periodic_task(crontab(minute="*"))
