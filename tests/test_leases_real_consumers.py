@@ -15,15 +15,33 @@ from snshelper.providers.simulator import ProviderSimulator
 from tests.providers_fixtures import SIM_KEY
 from tests.redis_tools import own_redis  # noqa: F401 (a fixture)
 from tests.served_site import ROOT, _env, migrated_var, served_site  # noqa: F401 (fixtures)
-from tests.test_redis_outage import SETUP
 
 LEASE_SECONDS = 20  # the skip while fresh was seen about 4 s after the kill
 
-ORDERS = """
-from snshelper.accounts.models import Member
+SETUP = """
+from decimal import Decimal
+from snshelper.accounts import services as accounts
+from snshelper.catalog.models import Category, Platform
+from snshelper.catalog.platforms import install_default_platforms
 from snshelper.orders import services as orders
 from snshelper.providers import forwarding
-member = Member.objects.get(email="reseller@example.test")
+from snshelper.providers import services as providers
+from snshelper.wallet import services as wallet
+install_default_platforms(Platform)
+category = Category.objects.create(platform=Platform.objects.get(code="instagram"), name_th="x", name_en="x")
+provider = providers.save_provider(name="Simulated", api_url="{url}", api_key="{key}", currency="USD",
+    exchange_rate=Decimal("35"), timeout_seconds=Decimal("30"), markup_percent=Decimal("30"),
+    markup_fixed=Decimal("0"), supports_idempotency=True)
+providers.sync_services(provider)
+chosen = list(provider.services.filter(type="Default", available=True))
+service = providers.add_to_catalog(provider_services=chosen, category=category)[0]
+service.one_active_order_per_link = False
+service.save()
+member = accounts.register_member(email="reseller@example.test", name="Reseller",
+    password="a-long-test-password-42", verified=True)
+wallet.credit_top_up(member=member, amount=Decimal("10000000"), idempotency_key="fund")
+service.refresh_from_db()
+quantity = -(-service.min_quantity // (service.step or 1)) * (service.step or 1)
 for n in range(3):
     order = orders.place_order(member=member, service=service, link=f"https://www.instagram.com/p/Lease{n:06d}/",
         quantity=quantity)
@@ -76,10 +94,6 @@ def test_a_consumer_killed_inside_a_sync_leaves_a_lease_that_lapses(served_site,
     consumers = []
     try:
         setup = SETUP.replace("{url}", simulator.url).replace("{key}", SIM_KEY)
-        typed = 'exchange_rate=Decimal("35"), timeout_seconds=Decimal("30"), markup_percent=Decimal("30"), '
-        typed += 'markup_fixed=Decimal("0")'
-        untyped = 'exchange_rate="35", timeout_seconds="1", markup_percent="30", markup_fixed="0"'
-        setup = setup.replace(untyped, typed).rsplit("print(", 1)[0] + ORDERS
         try:
             served_site.shell(setup, **env)
         except subprocess.CalledProcessError as error:
