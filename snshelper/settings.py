@@ -199,6 +199,15 @@ else:
         "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
     }
 
+# /healthz and the staff dashboard say "degraded" when a watched job has not finished a run (or the
+# worker has not run its heartbeat) for longer than this (issue 16: work that resumes by itself).
+HEALTH_MAX_JOB_AGE_MINUTES = env.int("HEALTH_MAX_JOB_AGE_MINUTES", default=10)
+# How long the provider sync's and forwarding pass's leases last without renewal (renewed after each
+# batch): a worker killed mid-run delays the next run by at most this.
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=600)
+# The leases (core.leases) whose last successful run /healthz watches.
+HEALTH_WATCHED_JOBS = ("providers-sync", "providers-forward-due")
+
 # --- Money -------------------------------------------------------------------------------------
 CURRENCY = env.str("CURRENCY", default="THB")
 # Our bank accounts members transfer to (JSON list of {key, bank, name, number}).

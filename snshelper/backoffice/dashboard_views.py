@@ -3,13 +3,14 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from snshelper.backoffice import charts
 from snshelper.backoffice import dashboard as board
-from snshelper.core import clock, money
+from snshelper.core import clock, health, money
 from snshelper.staff.access import ALL_ROLES, staff_page
 
 
@@ -74,5 +75,21 @@ def dashboard(request):
     return render(
         request,
         "staff/dashboard.html",
-        {"panels": panels, "links": board.links_for(request.user), "now": clock.now()},
+        {
+            "panels": panels,
+            "links": board.links_for(request.user),
+            "now": clock.now(),
+            "late_work": _late_work() if board.PROVIDER_ERRORS in panels else [],
+            "max_job_age": settings.HEALTH_MAX_JOB_AGE_MINUTES,
+        },
     )
+
+
+def _late_work() -> list[str]:
+    """What /healthz calls degraded, in words, for those who follow the providers (issue 16)."""
+    labels = {
+        "providers-sync": _("Status sync with providers"),
+        "providers-forward-due": _("Sending due orders to providers"),
+        "worker": _("The job worker"),
+    }
+    return [labels.get(name, name) for name in health.background_state().overdue]

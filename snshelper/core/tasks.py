@@ -5,8 +5,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from snshelper.core import clock, ratelimit
-
-HEARTBEAT_KEY = "snshelper:worker-heartbeat"
+from snshelper.core.health import HEARTBEAT_KEY
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -255,6 +255,18 @@ not_swept(
     reason=_("Each counter is deleted as soon as its window of a few minutes ends."),
 )
 
+# Leases of periodic jobs (core.leases): a job name, a random run id and times; nobody in them.
+not_personal(
+    "core.TaskLease",
+    "name",
+    "holder",
+    "expires_at",
+    "last_success_at",
+    reason="Which job holds its lease (a random run id), until when, and when it last finished.",
+)
+not_member_owned("core.TaskLease", reason="One row per periodic job; it names no member.")
+not_swept("core.TaskLease", reason=_("One row per periodic job, kept while the job exists."))
+
 # Like `manage.py clearsessions`: a session past its expiry is of no use to anyone.
 sweep("sessions.Session", rule="session", since="expire_date")
 

@@ -2,13 +2,14 @@
 VACUUM after personal data is removed."""
 
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
+from snshelper.core import leases
 from snshelper.privacy import sweeps, vacuum
 
 
 @db_periodic_task(crontab(minute="30", hour="20"))  # 03:30 in Bangkok: Huey's crontab reads UTC
-@HUEY.lock_task("privacy-retention-sweep")
+@leases.lease_task("privacy-retention-sweep", ttl=leases.ONE_GO_LEASE)
 def retention_sweep():
     """Each night (P4, P6): what has passed its retention rule is deleted or anonymised, and logged."""
     sweeps.run()

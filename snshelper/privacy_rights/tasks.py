@@ -4,8 +4,9 @@ The services ask for them by events (``signals.py`` → ``receivers.py``)."""
 from datetime import timedelta
 
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
+from snshelper.core import leases
 from snshelper.privacy import sweeps
 from snshelper.privacy.models import BreachIncident, DataExport, PolicyVersion
 from snshelper.privacy_rights.breaches import services as breaches
@@ -36,7 +37,7 @@ def destroy_expired_exports():
 
 
 @db_periodic_task(crontab(minute="*/10"))
-@HUEY.lock_task("privacy-expired-exports")
+@leases.lease_task("privacy-expired-exports", ttl=leases.ONE_GO_LEASE)
 def destroy_expired_exports_missed():
     """What a lost scheduled job left: within ten minutes of the expiry, not at the night's sweep."""
     sweeps.run(rules={"exports"})
@@ -54,7 +55,7 @@ def mail_policy_notices(version_id: int):
 
 
 @db_periodic_task(crontab(minute="*/30"))
-@HUEY.lock_task("privacy-policy-notices")
+@leases.lease_task("privacy-policy-notices", ttl=leases.ONE_GO_LEASE)
 def mail_unsent_policy_notices():
     """What a lost or failed job left unsent, for versions not yet in effect."""
     versions.mail_unsent_notices()
@@ -72,7 +73,7 @@ def mail_breach_notices(incident_id: int):
 
 
 @db_periodic_task(crontab(minute="*/15"))
-@HUEY.lock_task("privacy-breach-notices")
+@leases.lease_task("privacy-breach-notices", ttl=leases.ONE_GO_LEASE)
 def mail_unsent_breach_notices():
     """What a lost or failed job left unsent, for incidents still open."""
     breaches.mail_unsent_notices()
@@ -82,7 +83,7 @@ def mail_unsent_breach_notices():
 
 
 @db_periodic_task(crontab(minute="5"))
-@HUEY.lock_task("privacy-deadline-alerts")
+@leases.lease_task("privacy-deadline-alerts", ttl=leases.ONE_GO_LEASE)
 def alert_deadlines():
     """Each hour: requests and questions on day 7 or 9 of their 10 alert the officer, once each."""
     alerts.make_alerts()

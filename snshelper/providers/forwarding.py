@@ -311,10 +311,11 @@ def stale_sending_cutoff(provider: Provider):
     return clock.now() - timedelta(seconds=float(provider.timeout_seconds) * 2 + 60)
 
 
-def forward_due(limit: int = 500) -> int:
+def forward_due(limit: int = 500, *, on_batch=None, batch: int = 20) -> int:
     """The periodic sweep: queued orders whose time has come, unconfirmed ones to look up, and
     ``sending`` rows left by a worker that died mid-call (now unconfirmed: the call may have
-    reached the provider)."""
+    reached the provider). ``on_batch`` is called after every ``batch`` orders (the job's lease
+    renewal)."""
     for provider in Provider.objects.filter(is_active=True):
         Forwarding.objects.filter(
             provider=provider, state=State.SENDING, sent_at__lt=stale_sending_cutoff(provider)
@@ -331,8 +332,10 @@ def forward_due(limit: int = 500) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     with Connections() as connections:
-        for order_id in due:
+        for done, order_id in enumerate(due, start=1):
             forward(order_id, connections=connections)
+            if on_batch is not None and done % batch == 0:
+                on_batch()
     return len(due)
 
 
