@@ -25,6 +25,7 @@ import time
 import tracemalloc
 from datetime import UTC, datetime
 from decimal import Decimal
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -76,7 +77,7 @@ def make_member(tag: str):
     )
     for _ in range(20):
         account_services.record_sign_in(request=None, member=member, result=LoginRecord.Result.SUCCESS)
-    api_services.create_key(member=member, name="panel", allowed_ips="198.51.100.7")
+    api_services.create_key(member=member, name="panel", networks=[ip_network("198.51.100.7")])
     return member
 
 

@@ -54,10 +54,10 @@ def make_provider(simulator):
         api_url=simulator.url,
         api_key=simulator.key,
         currency=simulator.currency,
-        exchange_rate="35",
-        timeout_seconds="10",
-        markup_percent="30",
-        markup_fixed="0",
+        exchange_rate=Decimal("35"),
+        timeout_seconds=Decimal("10"),
+        markup_percent=Decimal("30"),
+        markup_fixed=Decimal("0"),
         supports_idempotency=True,
     )
 
