@@ -537,7 +537,9 @@ def test_stop_ends_a_hanging_answer_and_frees_the_port():
     waiting.join(timeout=5)
 
     assert not waiting.is_alive() and time.monotonic() - started < 5
-    assert outcome == [httpx.RemoteProtocolError]
+    # The connection is closed under the waiting client: a closed answer, or a reset when the stop
+    # came before the request was read (a loaded machine).
+    assert outcome in ([httpx.RemoteProtocolError], [httpx.ReadError])
     with socket.socket() as again:
         again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         again.bind(("127.0.0.1", simulator.port))
