@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.http import JsonResponse
@@ -5,6 +6,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from snshelper.core import health
+
+
+class HealthQuery(forms.Form):
+    """``?strict=1`` (or ``true``, ``yes``): a monitor asks for 503 when background work is late."""
+
+    strict = forms.CharField(required=False)
+
+    def strict_asked(self) -> bool:
+        return self.is_valid() and self.cleaned_data["strict"].lower() in ("1", "true", "yes")
 
 
 @never_cache
@@ -20,7 +30,7 @@ def healthz(request):
     healthy = database == "ok" and queue == "ok"
     background = health.background_state() if database == "ok" else None
     degraded = background is None or background.degraded
-    strict = request.GET.get("strict") in ("1", "true", "yes")
+    strict = HealthQuery(request.GET).strict_asked()
     status = "down" if not healthy else "degraded" if degraded else "ok"
     return JsonResponse(
         {
